@@ -1,0 +1,37 @@
+"""coursework: the helper package of an introductory Keras course.
+
+The notebooks in ``notebooks/`` import it for the plumbing (loading data,
+plotting, seeding, recording results); the ideas being taught (models, losses,
+training calls) stay visible in the notebooks.
+
+Submodules: :mod:`coursework.datasets` (loaders), :mod:`coursework.plotting`
+(figures), :mod:`coursework.callbacks` (Keras callbacks), :mod:`coursework.runner`
+(execute the course headless).  ``import coursework`` does not import Keras.
+"""
+
+from __future__ import annotations
+
+from .config import GRADING_ENV, REPOSITORY_URL, grading_mode
+from .exceptions import (
+    ChecksumError,
+    CorruptDatasetError,
+    DatasetError,
+    DatasetUnavailableError,
+)
+from .reproducibility import seed_everything
+from .results import record
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ChecksumError",
+    "CorruptDatasetError",
+    "DatasetError",
+    "DatasetUnavailableError",
+    "GRADING_ENV",
+    "REPOSITORY_URL",
+    "__version__",
+    "grading_mode",
+    "record",
+    "seed_everything",
+]

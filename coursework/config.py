@@ -1,0 +1,48 @@
+"""Project-wide settings: the repository address and the environment
+variables the package honours.
+
+The repository URL lives here and nowhere else in the code; the notebooks'
+setup cells and "Open in Colab" badges are checked against it by
+``tests/test_notebooks_static.py``.
+"""
+
+from __future__ import annotations
+
+import os
+
+__all__ = [
+    "REPOSITORY_URL",
+    "DATA_ENV",
+    "RESULTS_ENV",
+    "GRADING_ENV",
+    "grading_mode",
+    "colab_url",
+]
+
+#: Public home of the course; Colab installs the package from here.
+REPOSITORY_URL = "https://github.com/keras-course/keras-course"
+
+#: Folder laid out like ``shared/datasets`` (a read-only, offline mirror).
+DATA_ENV = "COURSEWORK_DATA"
+#: Set by the course runner: the JSON file where a notebook records metrics.
+RESULTS_ENV = "COURSEWORK_RESULTS"
+#: Set to ``1`` while autograding: notebooks shrink data and epochs.
+GRADING_ENV = "COURSEWORK_GRADING"
+
+
+def grading_mode() -> bool:
+    """True when ``COURSEWORK_GRADING`` is set to a true value (1/true/yes)."""
+    return os.environ.get(GRADING_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def colab_url(notebook_path: str, *, branch: str = "main") -> str:
+    """The "Open in Colab" address of a notebook path inside the repository.
+
+    >>> colab_url("notebooks/01_linear_classification.ipynb")
+    'https://colab.research.google.com/github/keras-course/keras-course/blob/main/notebooks/01_linear_classification.ipynb'
+    """
+    owner_repo = REPOSITORY_URL.removeprefix("https://github.com/").rstrip("/")
+    return (
+        f"https://colab.research.google.com/github/{owner_repo}/blob/{branch}/"
+        f"{notebook_path.lstrip('/')}"
+    )
