@@ -12,6 +12,7 @@ Submodules: :mod:`coursework.datasets` (loaders), :mod:`coursework.plotting`
 from __future__ import annotations
 
 from .config import GRADING_ENV, REPOSITORY_URL, grading_mode
+from .memory import peak_rss_mb
 from .exceptions import (
     ChecksumError,
     CorruptDatasetError,
@@ -32,6 +33,7 @@ __all__ = [
     "REPOSITORY_URL",
     "__version__",
     "grading_mode",
+    "peak_rss_mb",
     "record",
     "seed_everything",
 ]

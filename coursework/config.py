@@ -15,6 +15,7 @@ __all__ = [
     "DATA_ENV",
     "RESULTS_ENV",
     "GRADING_ENV",
+    "HEADLESS_ENV",
     "grading_mode",
     "colab_url",
 ]
@@ -28,6 +29,9 @@ DATA_ENV = "COURSEWORK_DATA"
 RESULTS_ENV = "COURSEWORK_RESULTS"
 #: Set to ``1`` while autograding: notebooks shrink data and epochs.
 GRADING_ENV = "COURSEWORK_GRADING"
+#: Set to ``1`` by the course runner (and grading, CI): live training figures
+#: are not redrawn; ``0`` forces live drawing inside a kernel.
+HEADLESS_ENV = "COURSEWORK_HEADLESS"
 
 
 def grading_mode() -> bool:

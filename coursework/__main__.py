@@ -1,0 +1,59 @@
+"""Command line: ``python -m coursework COMMAND [options]``.
+
+Each subcommand lives in its own module, which provides
+``main(argv: Sequence[str] | None) -> int`` parsing its own options (so
+``python -m coursework run --help`` shows them).  The module is imported only
+when its subcommand is used, so ``run`` does not pay for ``grade``'s imports.
+
+To add a subcommand, add one line to :data:`SUBCOMMANDS`::
+
+    "grade": ("coursework.grading.cli", "grade submitted notebooks"),
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+__all__ = ["SUBCOMMANDS", "main"]
+
+#: Subcommand name -> (module with ``main(argv) -> int``, one-line help).
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "run": ("coursework.runner", "execute every notebook headless and print a results table"),
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m coursework",
+        description="Tools for the Keras course. "
+        "Run `python -m coursework COMMAND --help` for a command's options.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (_, help_text) in SUBCOMMANDS.items():
+        commands.add_parser(name, help=help_text, add_help=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Dispatch to a subcommand; returns its exit status.
+
+    With no arguments prints the help and returns 2.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser()
+    if not argv:
+        parser.print_help(sys.stderr)
+        return 2
+    if argv[0] in SUBCOMMANDS:
+        module = importlib.import_module(SUBCOMMANDS[argv[0]][0])
+        return int(module.main(argv[1:]))
+    parser.parse_args(argv)  # -h exits 0; an unknown command exits 2 with a message
+    parser.print_help(sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
