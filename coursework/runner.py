@@ -17,8 +17,10 @@ The kernel inherits the runner's environment (``COURSEWORK_DATA``,
 
 * ``COURSEWORK_RESULTS=<output_dir>/<stem>.results.json`` (a stale file is
   deleted first), where :func:`~coursework.results.record` writes metrics;
-* ``COURSEWORK_HEADLESS=1`` and ``MPLBACKEND=Agg`` (no windows, no blocking
-  ``plt.show()``);
+* ``COURSEWORK_HEADLESS=1`` (live training plots are not redrawn) and
+  ``MPLBACKEND`` set to Jupyter's inline backend, so figures land in the
+  executed copies as PNG outputs even when the caller exports
+  ``MPLBACKEND=Agg`` (as CI does);
 * ``PYTHONPATH`` with the folder that holds the imported ``coursework``
   package in front, so the notebooks import the very package the runner
   runs from (a source checkout is used even when another copy is installed).
@@ -177,11 +179,15 @@ def _package_root() -> Path | None:
     return root
 
 
+#: ipykernel's default backend: renders figures into the notebook, needs no display.
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+
 def _kernel_env(results_path: Path, extra: Mapping[str, Any] | None) -> dict[str, str]:
     """The kernel's complete environment (see the module docstring)."""
     env = dict(os.environ)
     env[HEADLESS_ENV] = "1"
-    env["MPLBACKEND"] = "Agg"
+    env["MPLBACKEND"] = INLINE_BACKEND
     if extra:
         env.update({str(k): str(v) for k, v in extra.items()})
     env[RESULTS_ENV] = str(results_path)

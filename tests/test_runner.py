@@ -163,7 +163,7 @@ def test_kernel_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     import coursework
 
     assert run.metrics["COURSEWORK_HEADLESS"] == "1"
-    assert run.metrics["MPLBACKEND"] == "Agg"
+    assert run.metrics["MPLBACKEND"] == "module://matplotlib_inline.backend_inline"
     assert run.metrics["KERAS_BACKEND"] == "tensorflow"
     assert run.metrics["COURSEWORK_DATA"] == str(tmp_path / "data")
     assert run.metrics["EXTRA"] == "yes"
@@ -273,3 +273,17 @@ def test_command_line(args: list[str], code: int, stream: str, text: str) -> Non
     )
     assert done.returncode == code
     assert text in getattr(done, stream)
+
+
+def test_figures_land_in_the_executed_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MPLBACKEND", "Agg")  # as CI exports it: the kernel still renders inline
+    source = write_notebook(
+        tmp_path / "nbs",
+        "fig.ipynb",
+        [new_code_cell("import matplotlib.pyplot as plt\nplt.plot([0, 1], [1, 0])\nplt.show()")],
+    )
+    run = run_notebook(source, output_dir=tmp_path / "out")
+    assert run.ok, run.error
+    executed = nbformat.read(run.executed_path, as_version=4)
+    outputs = executed.cells[0].outputs
+    assert any("image/png" in out.get("data", {}) for out in outputs)

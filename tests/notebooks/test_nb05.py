@@ -1,0 +1,254 @@
+"""Notebook 05, Fashion-MNIST: a linear model vs a one-hidden-layer MLP.
+
+Quick tests read the notebook: the lesson's ingredients, and exercises in
+nbgrader's format whose solutions pass their tests (hidden ones included)
+while the student stubs fail them.  Slow tests execute it on the real mirror
+and check what it records: exact parameter counts, the lecture's test
+accuracy, probabilities that sum to 1, the most confused pair of classes,
+memory, and a grading-mode run on a small slice.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import numpy as np
+import pytest
+
+from coursework.datasets import CLASS_NAMES
+from tests.notebooks.conftest import notebook_path
+from tests.notebooks.exercises import (
+    exercises,
+    format_problems,
+    nbgrader,
+    student_version,
+    visible_tests,
+)
+
+NOTEBOOK = notebook_path("05")
+#: The exercises' answers, and how a lesson cell would call them.
+EXERCISE_USES = (r"\bdense_stack_params\(", r"\bbuild_mlp\(", r"\bmost_mixed_up_pair\(")
+#: Lesson cells the exercise tests rely on (model building only, no data, no
+#: training), found by what they define.
+LESSON_DEFINITIONS = ("GRADING = ", "import keras", "linear_model = keras.Sequential(",
+                      "mlp = keras.Sequential(", "mlp_functional = keras.Model(",
+                      "def layer_table(")
+
+
+@pytest.fixture(scope="module")
+def cells():
+    return nbformat.read(NOTEBOOK, as_version=4).cells
+
+
+def _code(cells) -> list[str]:
+    return [cell.source for cell in cells if cell.cell_type == "code"]
+
+
+@pytest.fixture(scope="module")
+def lesson_source(cells):
+    """The lesson cells the exercises need, in notebook order, as one program."""
+    code = [cell.source for cell in cells if cell.cell_type == "code" and not nbgrader(cell)]
+    picked = [src for src in code if any(marker in src for marker in LESSON_DEFINITIONS)]
+    assert len(picked) == len(LESSON_DEFINITIONS), "lesson cells moved: update LESSON_DEFINITIONS"
+    return "\n\n".join(picked)
+
+
+def namespace(lesson_source) -> dict:
+    """The lesson's models, plus a confusion matrix standing in for the trained MLP's."""
+    from coursework.plotting import most_confused_pair
+
+    scope: dict = {}
+    exec(lesson_source, scope)
+    cm = np.random.default_rng(0).integers(0, 60, size=(10, 10))
+    np.fill_diagonal(cm, 900)
+    scope["cm"] = cm
+    scope["confused_count"] = most_confused_pair(cm)[2]
+    return scope
+
+
+# --------------------------------------------------------------------------
+# the lesson
+# --------------------------------------------------------------------------
+def test_the_lesson_covers_the_issue(cells):
+    code = "\n".join(_code(cells))
+    for needle in (
+        # data: loader, names, a grid, [0, 1] float32
+        "load_fashion_mnist()", "plot_images(x_train_raw[:20], y_train[:20], CLASS_NAMES",
+        'astype("float32") / 255.0',
+        # two models, parameter counts derived and checked
+        'keras.layers.Dense(10, activation="softmax")', 'keras.layers.Dense(128, activation="relu")',
+        "n_pixels * n_classes + n_classes", "n_pixels * n_hidden + n_hidden",
+        "n_hidden * n_classes + n_classes", "assert linear_model.count_params() == linear_params",
+        "assert mlp.count_params() == mlp_params",
+        # Sequential and Functional, compared programmatically
+        "keras.Model(inputs=inputs, outputs=outputs", "assert layer_table(mlp) == layer_table(mlp_functional)",
+        # the lecture's training recipe
+        "keras.optimizers.Adam(", '"sparse_categorical_crossentropy"', "validation_split=0.1",
+        "batch_size=BATCH_SIZE", "plot_history(",
+        # predictions, mistakes, confusion matrix
+        ".predict(x_test", "argmax(axis=1)", "max_sum_error <= 1e-5", "predictions=predicted",
+        "plot_confusion_matrix(", "most_confused_pair(cm, CLASS_NAMES)",
+    ):
+        assert needle in code, needle
+    assert re.search(r"^EPOCHS = 1 if GRADING else 5$", code, re.M)
+    assert re.search(r"^BATCH_SIZE = 32$", code, re.M), "Keras' default, as in the lecture"
+    assert "x_train_raw[:2000]" in code and "x_test_raw[:500]" in code, "the grading slice"
+
+
+def test_the_notebook_is_backend_agnostic(cells):
+    for source in _code(cells):
+        assert not re.search(r"^\s*(import|from) (tensorflow|jax|torch)\b", source, re.M)
+        assert not re.search(r"\b(Dense|Flatten)\([^)]*input_shape=", source), "use keras.Input"
+        assert not re.search(r"\blr=", source), "learning_rate="
+
+
+def test_the_lesson_runs_without_the_exercise_answers(cells):
+    """Released notebooks raise NotImplementedError in the answer cells; no
+    other cell may use the answers, or the rest of the notebook would break."""
+    for cell in cells:
+        if cell.cell_type != "code" or nbgrader(cell):
+            continue
+        for pattern in EXERCISE_USES:
+            assert not re.search(pattern, cell.source), f"{pattern} used outside the exercises"
+
+
+# --------------------------------------------------------------------------
+# exercises (nbgrader format)
+# --------------------------------------------------------------------------
+def test_exercises_follow_the_nbgrader_format(cells):
+    assert format_problems(cells) == []
+    ids = [nbgrader(cell)["grade_id"] for cell in cells if nbgrader(cell)]
+    assert ids == ["nb05-dense-params", "nb05-dense-params-tests", "nb05-functional-mlp",
+                   "nb05-functional-mlp-tests", "nb05-mixed-up-pair", "nb05-mixed-up-pair-tests"]
+
+
+def test_solutions_pass_all_tests(cells, lesson_source):
+    scope = namespace(lesson_source)
+    for answer, test in exercises(cells):
+        exec(answer, scope)
+        exec(test, scope)
+
+
+def test_student_stubs_fail_the_visible_tests(cells, lesson_source):
+    scope = namespace(lesson_source)
+    for answer, test in exercises(cells):
+        exec(student_version(answer), scope)
+        with pytest.raises(NotImplementedError):
+            exec(visible_tests(test), scope)
+
+
+def test_hidden_tests_catch_wrong_answers(cells, lesson_source):
+    """Answers that pass the visible tests but miss a stated requirement fail."""
+    wrong = {
+        # right for one or two layers only: does not chain a longer stack
+        "dense_stack_params": (
+            "def dense_stack_params(n_inputs, units):\n"
+            "    units = list(units)\n"
+            "    total = n_inputs * units[0] + units[0] if units else 0\n"
+            "    if len(units) > 1:\n"
+            "        total += units[0] * units[1] + units[1]\n"
+            "    return total\n"
+        ),
+        # the lesson's MLP for any arguments: ignores input_shape and n_classes
+        "build_mlp": (
+            "def build_mlp(hidden_units=(128,), n_classes=10, input_shape=(28, 28)):\n"
+            "    inputs = keras.Input(shape=(28, 28))\n"
+            "    x = keras.layers.Flatten()(inputs)\n"
+            "    for units in hidden_units:\n"
+            "        x = keras.layers.Dense(units, activation='relu')(x)\n"
+            "    outputs = keras.layers.Dense(10, activation='softmax')(x)\n"
+            "    return keras.Model(inputs=inputs, outputs=outputs)\n"
+        ),
+        # right pair, but never checks that there is one name per class
+        "most_mixed_up_pair": (
+            "def most_mixed_up_pair(cm, class_names):\n"
+            "    cm = np.asarray(cm)\n"
+            "    if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or cm.shape[0] < 2:\n"
+            "        raise ValueError('square')\n"
+            "    both = cm + cm.T\n"
+            "    rows, cols = np.triu_indices(len(cm), k=1)\n"
+            "    best = int(np.argmax(both[rows, cols]))\n"
+            "    a, b = rows[best], cols[best]\n"
+            "    return class_names[a], class_names[b], both[a, b].item()\n"
+        ),
+    }
+    scope = namespace(lesson_source)
+    for (answer, test), (name, code) in zip(exercises(cells), wrong.items()):
+        assert f"def {name}(" in answer
+        exec(code, scope)
+        exec(visible_tests(test), scope)  # passes what the student sees...
+        with pytest.raises(AssertionError):
+            exec(test, scope)              # ...but not the hidden tests
+
+
+# --------------------------------------------------------------------------
+# executed notebook (slow)
+# --------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def metrics(executed):
+    return executed("05").metrics
+
+
+@pytest.mark.slow
+def test_headline_and_mode(metrics):
+    assert metrics["_headline"] == "mlp_test_accuracy"
+    assert metrics["grading"] is False
+    assert metrics["epochs"] == 5
+    assert (metrics["n_train"], metrics["n_fit"], metrics["n_test"]) == (60000, 54000, 10000)
+
+
+@pytest.mark.slow
+def test_mlp_reaches_the_lecture_accuracy(metrics):
+    # lecture 002: 0.8751 after 5 epochs; the issue asks for >= 0.87
+    assert metrics["mlp_test_accuracy"] >= 0.87
+
+
+@pytest.mark.slow
+def test_linear_model_is_worse_than_the_mlp(metrics):
+    assert 0.80 <= metrics["linear_test_accuracy"] < metrics["mlp_test_accuracy"]
+
+
+@pytest.mark.slow
+def test_parameter_counts_are_exact(metrics):
+    assert metrics["linear_params"] == 784 * 10 + 10 == 7_850
+    assert metrics["mlp_layer_params"] == [0, 784 * 128 + 128, 128 * 10 + 10] == [0, 100_480, 1_290]
+    assert metrics["mlp_params"] == 101_770
+
+
+@pytest.mark.slow
+def test_sequential_and_functional_summaries_agree(metrics):
+    assert metrics["summaries_identical"] is True
+
+
+@pytest.mark.slow
+def test_predictions_are_probabilities(metrics):
+    assert 0.0 <= metrics["probability_row_sum_max_error"] <= 1e-5
+
+
+@pytest.mark.slow
+def test_most_confused_pair_is_two_distinct_classes(metrics):
+    true, predicted = metrics["most_confused_true"], metrics["most_confused_predicted"]
+    assert true in CLASS_NAMES and predicted in CLASS_NAMES
+    assert true != predicted
+    assert isinstance(metrics["most_confused_count"], int)
+    # 10,000 test images at ~87 % accuracy: the worst mix-up is far from rare
+    assert 50 <= metrics["most_confused_count"] <= 1000
+    assert metrics["hardest_class"] in CLASS_NAMES
+
+
+@pytest.mark.slow
+def test_fits_in_a_laptops_memory(metrics):
+    assert 0 < metrics["peak_rss_mb"] <= 1536, "1.5 GiB budget"
+
+
+@pytest.mark.slow
+def test_grading_mode_runs_on_a_small_slice(executed):
+    run = executed("05", COURSEWORK_GRADING="1")  # fails the test unless every cell ran
+    m = run.metrics
+    assert m["grading"] is True
+    assert (m["n_train"], m["n_test"], m["epochs"]) == (2000, 500, 1)
+    # structure does not depend on the amount of training
+    assert (m["linear_params"], m["mlp_params"]) == (7_850, 101_770)
+    assert m["summaries_identical"] is True
+    assert m["probability_row_sum_max_error"] <= 1e-5

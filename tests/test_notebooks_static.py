@@ -1,0 +1,70 @@
+"""Every committed notebook: no outputs, valid format, the course's structure
+(Colab badge from the one repository URL, setup cell, seeding, recorded
+results, a "Check your understanding" section)."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+
+from coursework.config import REPOSITORY_URL, colab_url
+from tests.conftest import REPO_ROOT
+
+NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def test_there_are_notebooks():
+    assert len(NOTEBOOKS) >= 1
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=lambda p: p.stem)
+def notebook(request):
+    return request.param, nbformat.read(request.param, as_version=4)
+
+
+def test_valid_and_without_outputs(notebook):
+    path, nb = notebook
+    nbformat.validate(nb)
+    assert nb.metadata.kernelspec.name == "python3"
+    for index, cell in enumerate(nb.cells, start=1):
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"{path.name} cell {index} has outputs"
+            assert cell.execution_count is None, f"{path.name} cell {index} has an execution count"
+    raw = json.loads(path.read_text())
+    assert raw["nbformat"] == 4
+
+
+def test_badge_setup_and_seed(notebook):
+    path, nb = notebook
+    first = nb.cells[0]
+    assert first.cell_type == "markdown" and first.source.lstrip().startswith("# ")
+    assert colab_url(f"notebooks/{path.name}") in first.source, "Colab badge must point at this notebook"
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    setup = next(src for src in code if "import coursework" in src)
+    assert f"git+{REPOSITORY_URL}" in setup, "setup cell must install from config.REPOSITORY_URL"
+    assert "google.colab" in setup and "sys.path.insert" in setup
+    first_code = code.index(setup)
+    assert any("seed_everything(" in src for src in code[first_code : first_code + 2])
+
+
+def test_records_a_headline_and_ends_with_questions(notebook):
+    path, nb = notebook
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "record(" in code and "headline=" in code
+    markdown = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    questions = [i for i, src in enumerate(markdown) if "Check your understanding" in src]
+    assert questions, f"{path.name} needs a 'Check your understanding' section"
+    tail = "\n".join(markdown[questions[-1]:])
+    assert "<details>" in tail, "answers go in collapsed <details> blocks"
+
+
+def test_markdown_before_code(notebook):
+    """A lesson explains before it computes: no two code cells in a row
+    without prose, except short runs (at most 3)."""
+    path, nb = notebook
+    run = 0
+    for cell in nb.cells:
+        run = run + 1 if cell.cell_type == "code" else 0
+        assert run <= 3, f"{path.name}: more than 3 code cells without an explanation"
