@@ -22,6 +22,8 @@ __all__ = ["SUBCOMMANDS", "main"]
 #: Subcommand name -> (module with ``main(argv) -> int``, one-line help).
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "run": ("coursework.runner", "execute every notebook headless and print a results table"),
+    "release": ("coursework.grading.release", "write the student versions of the notebooks (nbgrader)"),
+    "grade": ("coursework.grading.grade", "autograde students' notebooks into a CSV gradebook"),
 }
 
 

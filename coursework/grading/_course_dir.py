@@ -1,0 +1,316 @@
+"""Temporary nbgrader course directories and ``generate_assignment``.
+
+nbgrader works on a *course directory*::
+
+    <root>/gradebook.db
+    <root>/source/<assignment>/<notebook>.ipynb      instructor version
+    <root>/release/<assignment>/<notebook>.ipynb     student version
+    <root>/submitted/<student>/<assignment>/<notebook>.ipynb
+    <root>/autograded/<student>/<assignment>/<notebook>.ipynb
+
+The course keeps its notebooks flat in ``notebooks/``, so every command
+builds a throw-away course directory: each notebook becomes an assignment of
+its own, named by the notebook's stem (``01_linear_classification``).  The
+source notebooks are copied in, never edited.
+
+nbgrader's converters are driven through their Python classes with an
+explicit :class:`traitlets.config.Config`; no ``nbgrader_config.py`` from
+the current folder or ``~/.jupyter`` is read, so the output does not depend
+on who runs the command.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import re
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..config import colab_url
+
+__all__ = [
+    "NOTEBOOK_PATTERN",
+    "STUDENT_FOLDER",
+    "ReleaseError",
+    "CourseNotebook",
+    "select_notebooks",
+    "prepare_source",
+    "generate_assignments",
+    "nbgrader_config",
+    "NbgraderLog",
+    "create_gradebook",
+]
+
+#: The course notebooks inside ``notebooks/``: ``01_linear_classification.ipynb``...
+NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
+#: Top-level folder of the committed student versions (their Colab badges point there).
+STUDENT_FOLDER = "student"
+
+
+class ReleaseError(RuntimeError):
+    """nbgrader could not generate the student version of a source notebook
+    (bad cell metadata, duplicate ``grade_id``, solution region outside a
+    solution cell...).  The message quotes nbgrader's error lines."""
+
+
+@dataclass(frozen=True)
+class CourseNotebook:
+    """One source notebook laid out as an nbgrader assignment.
+
+    Attributes
+    ----------
+    name : str
+        File name, e.g. ``"01_linear_classification.ipynb"``.
+    assignment : str
+        nbgrader assignment id (and notebook id): the file's stem.
+    source : Path
+        The prepared instructor version inside the course directory.
+    release : Path
+        The student version nbgrader generated.
+    """
+
+    name: str
+    assignment: str
+    source: Path
+    release: Path
+
+
+# --------------------------------------------------------------------------
+# notebooks
+
+
+def select_notebooks(notebook_dir: str | os.PathLike[str], wanted: Iterable[str] | None = None) -> list[Path]:
+    """The course notebooks in ``notebook_dir`` (sorted), or those matching
+    ``wanted``: each item a file name, a stem or a prefix such as ``"01"``
+    (a leading folder, as in ``notebooks/01_x.ipynb``, is ignored).
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``notebook_dir`` is not a folder.
+    ValueError
+        If the folder holds no course notebook, or an item matches none
+        (the message lists the available notebooks).
+    """
+    notebook_dir = Path(notebook_dir)
+    if not notebook_dir.is_dir():
+        raise FileNotFoundError(
+            f"Notebook folder {notebook_dir} does not exist. Pass --notebook-dir "
+            "or run from the repository root."
+        )
+    available = sorted(notebook_dir.glob(NOTEBOOK_PATTERN))
+    if not available:
+        raise ValueError(f"No {NOTEBOOK_PATTERN} notebooks in {notebook_dir}.")
+    if wanted is None:
+        return available
+    chosen: set[Path] = set()
+    for selector in wanted:
+        key = Path(str(selector)).name
+        matches = [p for p in available if key in (p.name, p.stem) or (key and p.name.startswith(key))]
+        if not matches:
+            names = ", ".join(p.name for p in available)
+            raise ValueError(
+                f"No notebook in {notebook_dir} matches {selector!r}. "
+                f"Pass a file name, stem or prefix such as '01'. Available: {names}"
+            )
+        chosen.update(matches)
+    return [p for p in available if p in chosen]
+
+
+def prepare_source(path: Path, *, badge_folder: str = STUDENT_FOLDER) -> Any:
+    """Read a source notebook and point its "Open in Colab" badge at the
+    student version ``<badge_folder>/<name>``.
+
+    Only markdown cells are touched, so nbgrader's checksums of the graded
+    cells are the same as in the untouched source.  Returns the notebook
+    (an ``nbformat.NotebookNode``).
+    """
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    old = colab_url(f"notebooks/{path.name}")
+    new = colab_url(f"{badge_folder}/{path.name}")
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and old in cell.source:
+            cell.source = cell.source.replace(old, new)
+    return nb
+
+
+def has_graded_cells(nb: Any) -> bool:
+    """True when a notebook has at least one nbgrader grade cell."""
+    return any(cell.get("metadata", {}).get("nbgrader", {}).get("grade") for cell in nb.cells)
+
+
+# --------------------------------------------------------------------------
+# nbgrader
+
+
+def nbgrader_config(root: Path, **sections: dict[str, Any]) -> Any:
+    """A traitlets ``Config`` for a course directory at ``root``.
+
+    ``sections`` adds settings, e.g. ``Execute={"timeout": 60}``.
+    """
+    from traitlets.config import Config
+
+    config = Config()
+    config.CourseDirectory.root = str(root)
+    for section, values in sections.items():
+        for key, value in values.items():
+            config[section][key] = value
+    return config
+
+
+# the line of a traceback naming the exception: "nbclient.exceptions.CellTimeoutError: A cell..."
+_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|Warning)\b(:|$)")
+
+
+class NbgraderLog:
+    """Collect nbgrader's log messages (they would go to the ``traitlets``
+    logger) in memory, and silence SQLAlchemy's warnings while open.
+
+    Use as a context manager; ``logger`` is passed to nbgrader's converters
+    as ``log=``; :attr:`text` is the collected log and :meth:`errors` the
+    gist of each ERROR message.
+    """
+
+    def __init__(self, name: str = "coursework.grading.nbgrader") -> None:
+        self.logger = logging.getLogger(name)
+        self.records: list[logging.LogRecord] = []
+        self._buffer = io.StringIO()
+        self._handler = _ListHandler(self.records, self._buffer)
+        self._handler.setFormatter(logging.Formatter("[%(levelname)s] %(message)s"))
+        self._warnings = warnings.catch_warnings()
+
+    def __enter__(self) -> NbgraderLog:
+        self.logger.setLevel(logging.INFO)
+        self.logger.propagate = False
+        self.logger.addHandler(self._handler)
+        self._warnings.__enter__()
+        warnings.simplefilter("ignore")  # SAWarning noise from nbgrader's gradebook
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self._warnings.__exit__(*exc_info)
+        self.logger.removeHandler(self._handler)
+
+    @property
+    def text(self) -> str:
+        return self._buffer.getvalue()
+
+    def errors(self) -> list[str]:
+        """One line per ERROR message (a traceback is reduced to its last
+        line, the exception), without duplicates."""
+        found: list[str] = []
+        for record in self.records:
+            if record.levelno < logging.ERROR:
+                continue
+            lines = [line.strip() for line in record.getMessage().splitlines() if line.strip()]
+            if not lines:
+                continue
+            message = lines[0]
+            if message.startswith("Traceback"):
+                raised = [line for line in lines if _EXCEPTION_LINE.match(line)]
+                message = raised[-1] if raised else lines[-1]
+            if message not in found:
+                found.append(message)
+        return found
+
+
+class _ListHandler(logging.StreamHandler):
+    def __init__(self, records: list[logging.LogRecord], stream: io.StringIO) -> None:
+        super().__init__(stream)
+        self._records = records
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._records.append(record)
+        super().emit(record)
+
+
+def create_gradebook(path: Path) -> None:
+    """Create an empty nbgrader gradebook (SQLite) at ``path``.
+
+    nbgrader creates a missing gradebook itself, but asks the ``alembic``
+    command line for the schema version in a subprocess: that takes seconds,
+    and fails when the environment's ``bin`` folder is not on ``PATH`` (a
+    virtual environment used as ``.venv/bin/python`` without activating it,
+    as CI does).  Here the version comes from alembic's Python API, in
+    process; the result is what nbgrader would have written.
+    """
+    from alembic.script import ScriptDirectory
+    from nbgrader.api import Base
+    from nbgrader.dbutil import ALEMBIC_DIR
+    from sqlalchemy import create_engine, text
+
+    head = ScriptDirectory(ALEMBIC_DIR).get_current_head()
+    engine = create_engine(f"sqlite:///{path}", future=True)
+    try:
+        Base.metadata.create_all(bind=engine)
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+            connection.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": head})
+    finally:
+        engine.dispose()
+
+
+def generate_assignments(
+    sources: Sequence[Path],
+    root: Path,
+    *,
+    badge_folder: str = STUDENT_FOLDER,
+) -> list[CourseNotebook]:
+    """Lay out ``sources`` as assignments of a course directory at ``root``
+    and run nbgrader's ``generate_assignment`` on each.
+
+    ``root/gradebook.db`` then knows every graded cell (its points, its
+    checksum and its full source, hidden tests included), which is what
+    ``autograde`` needs; the student versions are in ``root/release``.
+
+    Raises
+    ------
+    ReleaseError
+        If a source notebook is unreadable or nbgrader rejects it.
+    """
+    import nbformat
+    from nbgrader.converters import GenerateAssignment
+    from nbgrader.coursedir import CourseDirectory
+
+    root = Path(root).resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    if not (root / "gradebook.db").exists():
+        create_gradebook(root / "gradebook.db")
+    notebooks = []
+    for path in sources:
+        path = Path(path)
+        assignment = path.stem
+        source = root / "source" / assignment / path.name
+        source.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            nb = prepare_source(path, badge_folder=badge_folder)
+        except Exception as exc:  # invalid JSON, unknown nbformat...
+            raise ReleaseError(f"Cannot read the source notebook {path}: {exc}") from exc
+        nbformat.write(nb, source)
+        release = root / "release" / assignment / path.name
+        notebooks.append(CourseNotebook(path.name, assignment, source, release))
+
+    for notebook in notebooks:
+        config = nbgrader_config(root, CourseDirectory={"assignment_id": notebook.assignment})
+        with NbgraderLog() as log:
+            coursedir = CourseDirectory(config=config, log=log.logger)
+            converter = GenerateAssignment(coursedir=coursedir, config=config, log=log.logger)
+            converter.force = True
+            try:
+                converter.start()
+                failure = None
+            except Exception as exc:  # NbGraderException, SchemaTooOldError...
+                failure = exc
+        if failure is not None or not notebook.release.is_file():
+            details = "; ".join(log.errors()) or f"{type(failure).__name__}: {failure}"
+            raise ReleaseError(
+                f"nbgrader could not generate the student version of {notebook.name}: {details}"
+            )
+    return notebooks
