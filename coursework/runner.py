@@ -268,7 +268,6 @@ def run_notebook(
     from jupyter_client.kernelspec import NoSuchKernel
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-    from nbclient.util import run_sync
 
     timeout = _check_timeout("timeout", timeout)
     notebook_timeout = _check_timeout("notebook_timeout", notebook_timeout)

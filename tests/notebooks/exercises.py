@@ -92,3 +92,37 @@ def format_problems(cells: list) -> list[str]:
     if not 2 <= n <= 4:
         problems.append(f"{n} exercises; the course asks for 2 to 4")
     return problems
+
+
+def assert_answers_unused(cells: list, patterns: "list[str] | tuple[str, ...]") -> None:
+    """No lesson cell uses an exercise answer: released notebooks raise
+    NotImplementedError in the answer cells, and the lesson must still run."""
+    import re
+
+    for cell in cells:
+        if cell.cell_type != "code" or nbgrader(cell):
+            continue
+        for pattern in patterns:
+            assert not re.search(pattern, cell.source), f"{pattern} used outside the exercises"
+
+
+def assert_solutions_pass(cells: list, make_scope) -> None:
+    """Every reference answer passes its test cell, hidden tests included.
+
+    ``make_scope()`` gives the namespace each exercise runs in (return the
+    same dict every time to let exercises share one namespace)."""
+    for answer, test in exercises(cells):
+        scope = make_scope()
+        exec(answer, scope)
+        exec(test, scope)
+
+
+def assert_stubs_fail(cells: list, make_scope, raises=NotImplementedError) -> None:
+    """The student version of every answer fails its visible tests."""
+    import pytest
+
+    for answer, test in exercises(cells):
+        scope = make_scope()
+        with pytest.raises(raises):
+            exec(student_version(answer), scope)
+            exec(visible_tests(test), scope)

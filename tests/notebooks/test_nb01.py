@@ -17,10 +17,11 @@ import pytest
 from coursework.datasets import load_toy_points
 from tests.notebooks.conftest import notebook_path
 from tests.notebooks.exercises import (
+    assert_answers_unused,
+    assert_solutions_pass,
+    assert_stubs_fail,
     exercises,
     format_problems,
-    nbgrader,
-    student_version,
     visible_tests,
 )
 
@@ -71,11 +72,7 @@ def test_accuracy_comes_from_the_recorded_weights(cells):
 def test_the_lesson_runs_without_the_exercise_answers(cells):
     """Released notebooks raise NotImplementedError in the answer cells; no
     other cell may use the answers, or the rest of the notebook would break."""
-    for cell in cells:
-        if cell.cell_type != "code" or nbgrader(cell):
-            continue
-        for name in EXERCISE_NAMES:
-            assert not re.search(rf"\b{name}\b", cell.source), f"{name} used outside the exercises"
+    assert_answers_unused(cells, [rf"\b{name}\b" for name in EXERCISE_NAMES])
 
 
 # --------------------------------------------------------------------------
@@ -87,18 +84,11 @@ def test_exercises_follow_the_nbgrader_format(cells):
 
 
 def test_solutions_pass_all_tests(cells):
-    for answer, test in exercises(cells):
-        scope = namespace()
-        exec(answer, scope)
-        exec(test, scope)
+    assert_solutions_pass(cells, namespace)
 
 
 def test_student_stubs_fail_the_visible_tests(cells):
-    for answer, test in exercises(cells):
-        scope = namespace()
-        with pytest.raises((NotImplementedError, AssertionError, NameError)):
-            exec(student_version(answer), scope)
-            exec(visible_tests(test), scope)
+    assert_stubs_fail(cells, namespace, raises=(NotImplementedError, AssertionError, NameError))
 
 
 def test_hidden_tests_catch_wrong_answers(cells):

@@ -17,10 +17,11 @@ import pytest
 
 from tests.notebooks.conftest import notebook_path
 from tests.notebooks.exercises import (
+    assert_answers_unused,
+    assert_solutions_pass,
+    assert_stubs_fail,
     exercises,
     format_problems,
-    nbgrader,
-    student_version,
     visible_tests,
 )
 
@@ -74,11 +75,7 @@ def test_slide_values_are_labelled_as_slide(cells):
 
 
 def test_the_lesson_runs_without_the_exercise_answers(cells):
-    for cell in cells:
-        if cell.cell_type != "code" or nbgrader(cell):
-            continue
-        for pattern in EXERCISE_USES:
-            assert not re.search(pattern, cell.source), f"{pattern} used outside the exercises"
+    assert_answers_unused(cells, EXERCISE_USES)
 
 
 # --------------------------------------------------------------------------
@@ -90,18 +87,11 @@ def test_exercises_follow_the_nbgrader_format(cells):
 
 
 def test_solutions_pass_all_tests(cells):
-    for answer, test in exercises(cells):
-        scope = namespace()
-        exec(answer, scope)
-        exec(test, scope)
+    assert_solutions_pass(cells, namespace)
 
 
 def test_student_stubs_fail_the_visible_tests(cells):
-    for answer, test in exercises(cells):
-        scope = namespace()
-        exec(student_version(answer), scope)
-        with pytest.raises(NotImplementedError):
-            exec(visible_tests(test), scope)
+    assert_stubs_fail(cells, namespace)
 
 
 def test_hidden_tests_catch_wrong_answers(cells):

@@ -19,10 +19,12 @@ import pytest
 from coursework.datasets import CLASS_NAMES
 from tests.notebooks.conftest import notebook_path
 from tests.notebooks.exercises import (
+    assert_answers_unused,
+    assert_solutions_pass,
+    assert_stubs_fail,
     exercises,
     format_problems,
     nbgrader,
-    student_version,
     visible_tests,
 )
 
@@ -106,11 +108,7 @@ def test_the_notebook_is_backend_agnostic(cells):
 def test_the_lesson_runs_without_the_exercise_answers(cells):
     """Released notebooks raise NotImplementedError in the answer cells; no
     other cell may use the answers, or the rest of the notebook would break."""
-    for cell in cells:
-        if cell.cell_type != "code" or nbgrader(cell):
-            continue
-        for pattern in EXERCISE_USES:
-            assert not re.search(pattern, cell.source), f"{pattern} used outside the exercises"
+    assert_answers_unused(cells, EXERCISE_USES)
 
 
 # --------------------------------------------------------------------------
@@ -124,18 +122,13 @@ def test_exercises_follow_the_nbgrader_format(cells):
 
 
 def test_solutions_pass_all_tests(cells, lesson_source):
-    scope = namespace(lesson_source)
-    for answer, test in exercises(cells):
-        exec(answer, scope)
-        exec(test, scope)
+    scope = namespace(lesson_source)  # one namespace shared by the exercises
+    assert_solutions_pass(cells, lambda: scope)
 
 
 def test_student_stubs_fail_the_visible_tests(cells, lesson_source):
     scope = namespace(lesson_source)
-    for answer, test in exercises(cells):
-        exec(student_version(answer), scope)
-        with pytest.raises(NotImplementedError):
-            exec(visible_tests(test), scope)
+    assert_stubs_fail(cells, lambda: scope)
 
 
 def test_hidden_tests_catch_wrong_answers(cells, lesson_source):
