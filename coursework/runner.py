@@ -57,6 +57,7 @@ __all__ = [
     "run_notebook",
     "run_course",
     "format_table",
+    "match_notebooks",
     "add_arguments",
     "main",
 ]
@@ -384,7 +385,7 @@ def run_notebook(
 # the course
 
 
-def _select(available: Sequence[Path], wanted: Iterable[str], notebook_dir: Path) -> list[Path]:
+def match_notebooks(available: Sequence[Path], wanted: Iterable[str], notebook_dir: Path) -> list[Path]:
     """Notebooks (in ``available``'s order) matching any of ``wanted`` by
     file name, stem or name prefix; ``"notebooks/01_x.ipynb"`` also works."""
     chosen: set[Path] = set()
@@ -469,7 +470,7 @@ def run_course(
     else:
         if isinstance(notebooks, str):
             notebooks = [notebooks]
-        selected = _select(available, notebooks, notebook_dir)
+        selected = match_notebooks(available, notebooks, notebook_dir)
 
     runs = []
     for i, path in enumerate(selected, start=1):

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import colab_url
+from ..runner import match_notebooks
 
 __all__ = [
     "NOTEBOOK_PATTERN",
@@ -108,18 +109,7 @@ def select_notebooks(notebook_dir: str | os.PathLike[str], wanted: Iterable[str]
         raise ValueError(f"No {NOTEBOOK_PATTERN} notebooks in {notebook_dir}.")
     if wanted is None:
         return available
-    chosen: set[Path] = set()
-    for selector in wanted:
-        key = Path(str(selector)).name
-        matches = [p for p in available if key in (p.name, p.stem) or (key and p.name.startswith(key))]
-        if not matches:
-            names = ", ".join(p.name for p in available)
-            raise ValueError(
-                f"No notebook in {notebook_dir} matches {selector!r}. "
-                f"Pass a file name, stem or prefix such as '01'. Available: {names}"
-            )
-        chosen.update(matches)
-    return [p for p in available if p in chosen]
+    return match_notebooks(available, wanted, notebook_dir)
 
 
 def prepare_source(path: Path, *, badge_folder: str = STUDENT_FOLDER) -> Any:
