@@ -126,3 +126,18 @@ def assert_stubs_fail(cells: list, make_scope, raises=NotImplementedError) -> No
         with pytest.raises(raises):
             exec(student_version(answer), scope)
             exec(visible_tests(test), scope)
+
+
+def assert_hidden_tests_catch(cells: list, wrong: dict, make_scope, *,
+                              raises=AssertionError, marker: str = "def {name}(") -> None:
+    """Each plausible wrong answer in ``wrong`` (name -> code, in exercise
+    order) passes the visible tests but fails the full test cell."""
+    import pytest
+
+    for (answer, test), (name, code) in zip(exercises(cells), wrong.items(), strict=True):
+        assert marker.format(name=name) in answer
+        scope = make_scope()
+        exec(code, scope)
+        exec(visible_tests(test), scope)  # passes what the student sees...
+        with pytest.raises(raises):
+            exec(test, scope)  # ...but not the hidden tests

@@ -17,12 +17,12 @@ import pytest
 from coursework.datasets import load_toy_points
 from tests.notebooks.conftest import notebook_path
 from tests.notebooks.exercises import (
+    assert_hidden_tests_catch,
     assert_answers_unused,
     assert_solutions_pass,
     assert_stubs_fail,
     exercises,
     format_problems,
-    visible_tests,
 )
 
 NOTEBOOK = notebook_path("01")
@@ -105,13 +105,7 @@ def test_hidden_tests_catch_wrong_answers(cells):
         # right signs, no margin of 1
         "w_hand": "w_hand = np.array([-0.1, 0.0])\nb_hand = 0.0\n",
     }
-    for (answer, test), (name, code) in zip(exercises(cells), wrong.items()):
-        assert name in answer
-        scope = namespace()
-        exec(code, scope)
-        exec(visible_tests(test), scope)  # passes what the student sees...
-        with pytest.raises(Exception):
-            exec(test, scope)              # ...but not the hidden tests
+    assert_hidden_tests_catch(cells, wrong, namespace, raises=Exception, marker="{name}")
 
 
 # --------------------------------------------------------------------------

@@ -20,13 +20,12 @@ import pytest
 
 from tests.notebooks.conftest import notebook_path
 from tests.notebooks.exercises import (
+    assert_hidden_tests_catch,
     assert_answers_unused,
     assert_solutions_pass,
     assert_stubs_fail,
-    exercises,
     format_problems,
     nbgrader,
-    visible_tests,
 )
 
 NOTEBOOK = notebook_path("06")
@@ -151,12 +150,7 @@ def test_hidden_tests_catch_wrong_answers(cells, lesson_source):
         ),
     }
     scope = namespace(lesson_source)
-    for (answer, test), (name, code) in zip(exercises(cells), wrong.items()):
-        assert f"def {name}(" in answer
-        exec(code, scope)
-        exec(visible_tests(test), scope)  # passes what the student sees...
-        with pytest.raises(AssertionError):
-            exec(test, scope)              # ...but not the hidden tests
+    assert_hidden_tests_catch(cells, wrong, lambda: scope)
 
 
 # --------------------------------------------------------------------------
