@@ -125,7 +125,7 @@ def test_memory_is_stopped_at_the_limit(request, batch):
 
 def test_screen_and_guard_name_what_they_refused(screened, inside):
     note = screened[0].result("input-transformer", NAME).notes[0]
-    assert note.startswith("cell 4 (answer cell tiny-double): refused by the grader's screen: it uses `get_ipython`")
+    assert note.startswith("cell 4 (answer cell tiny-double): refused by the grader's screen: it uses `.input_transformers_cleanup`")
     assert "possible tampering" in note
     note = inside[0].result("monkeypatch-numpy", NAME).notes[0]
     assert note.startswith("cell 11 (test cell tiny-mean-tests): numpy.testing.assert_allclose was replaced")
