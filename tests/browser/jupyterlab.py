@@ -31,7 +31,11 @@ __all__ = ["JupyterLab", "student_environment"]
 #: Variables a student's shell does not have: CI's headless settings would
 #: turn the live figures off (``coursework.callbacks.is_headless``), hide the
 #: inline backend (``MPLBACKEND=Agg``) or silence TensorFlow before the
-#: notebook's own setup cell gets the chance to.
+#: notebook's own setup cell gets the chance to.  pytest's own
+#: ``PYTEST_CURRENT_TEST`` goes too (every ``PYTEST_*``): with it set,
+#: ipykernel does not forward what the kernel's libraries write to file
+#: descriptor 2, so TensorFlow's C++ messages, the red boxes a student sees,
+#: would be invisible to the test.
 _NOT_IN_A_STUDENT_SHELL = (
     "COURSEWORK_HEADLESS",
     "COURSEWORK_GRADING",
@@ -46,7 +50,10 @@ def student_environment(home: Path, extra: dict[str, str] | None = None) -> dict
     """The environment of the server (and so of its kernels): this process's,
     without CI-only variables, with every Jupyter/IPython/matplotlib folder
     under ``home``."""
-    env = {k: v for k, v in os.environ.items() if k not in _NOT_IN_A_STUDENT_SHELL}
+    env = {
+        k: v for k, v in os.environ.items()
+        if k not in _NOT_IN_A_STUDENT_SHELL and not k.startswith("PYTEST_")
+    }
     folders = {
         "HOME": home,
         "JUPYTER_CONFIG_DIR": home / "jupyter-config",

@@ -40,7 +40,7 @@ window.courseProbe = (() => {
       text: null,
       image: null,
     };
-    if (json.output_type === 'stream') result.text = String(json.text).slice(-2000);
+    if (json.output_type === 'stream') result.text = String(json.text).slice(0, 2000);
     if (json.output_type === 'error') result.text = `${json.ename}: ${json.evalue}`;
     if (data['text/plain'] !== undefined) result.plain = String(data['text/plain']).slice(0, 200);
     if (withImages && data['image/png'] !== undefined) result.image = hash(String(data['image/png']));

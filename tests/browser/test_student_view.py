@@ -55,8 +55,8 @@ def _stderr(cell: Cell) -> list[str]:
     return [o["text"] for o in cell["outputs"] if o["type"] == "stream" and o["name"] == "stderr"]
 
 
-def _first_line(text: str) -> str:
-    return next((line for line in text.splitlines() if line.strip()), "")[:160]
+def _first_lines(text: str, n: int = 2) -> str:
+    return " | ".join([line.strip()[:160] for line in text.splitlines() if line.strip()][:n])
 
 
 @_each(NOTEBOOKS)
@@ -98,7 +98,7 @@ def test_no_stderr_box_in_the_lesson(notebook_run):
     if boxes:
         notebook.screenshot_cell(boxes[0]["index"], "stderr-box")
     assert not boxes, f"{notebook.name}: red stderr boxes in the lesson: " + "; ".join(
-        f"{describe(c)}: {_first_line(' '.join(_stderr(c)) or 'error output')}" for c in boxes
+        f"{describe(c)}: {_first_lines(''.join(_stderr(c)) or 'error output')}" for c in boxes
     )
 
 
@@ -158,6 +158,7 @@ def test_live_plot_updates_one_figure_in_place_during_fit(notebook_run):
             "while the figure updated: it must be replaced in place"
         )
         final = [o for o in cell["outputs"] if o["image"]]
+        notebook.screenshot_cell(cell["index"], f"cell{cell['index']:02d}-after-fit")
         assert len(final) == 1, f"{notebook.name}: {describe(cell)} ends with {len(final)} figures, not 1"
 
 
