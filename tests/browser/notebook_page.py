@@ -20,7 +20,10 @@ from typing import Any
 
 from .jupyterlab import JupyterLab
 
-__all__ = ["CHROMIUM_FLAGS", "PROBE", "LabNotebook", "NotebookRun", "Sample", "describe"]
+__all__ = [
+    "CHROMIUM_FLAGS", "PROBE", "LabNotebook", "NotebookRun", "Sample",
+    "describe", "is_exercise", "lesson_cells",
+]
 
 PROBE = Path(__file__).with_name("probe.js")
 #: Chromium as root in a container, on a closed network: without the
@@ -63,6 +66,23 @@ def describe(cell: Cell) -> str:
     return f"cell {cell['index']} ({prompt}) `{first_line[0][:70] if first_line else ''}`"
 
 
+def is_exercise(cell: Cell) -> bool:
+    """An nbgrader answer (``solution``) or test (``grade``) code cell."""
+    meta = cell["nbgrader"] or {}
+    return cell["type"] == "code" and bool(meta.get("solution") or meta.get("grade"))
+
+
+def lesson_cells(cells: list[Cell]) -> list[Cell]:
+    """The code cells of the lesson: not exercises, and before the last exercise
+    (every code cell when there is no exercise).  With the exercises at the end
+    (issue 14) these are all the cells before the first exercise; a lesson cell
+    after a mid-lesson exercise is included on purpose, since Run All never
+    reaches it in a student version."""
+    exercises = [c["index"] for c in cells if is_exercise(c)]
+    end = exercises[-1] if exercises else len(cells)
+    return [c for c in cells if c["type"] == "code" and not is_exercise(c) and c["index"] < end]
+
+
 class LabNotebook:
     """A notebook of ``lab.root`` opened in ``page``; screenshots go to ``shots``."""
 
@@ -94,13 +114,15 @@ class LabNotebook:
     # -- acting ----------------------------------------------------------
     def open(self, timeout: float = 120.0) -> None:
         """Open the notebook and wait until its kernel is idle."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
         self.page.goto(self.lab.notebook_url(self.name), timeout=timeout * 1000)
         try:
             self.page.wait_for_function(
                 "name => window.courseProbe.kernelStatus(name) === 'idle'", arg=self.name,
                 timeout=timeout * 1000, polling=500,
             )
-        except Exception as error:  # playwright's TimeoutError: say what the page showed
+        except PlaywrightTimeout as error:  # say what the page showed
             self.page.screenshot(path=self.shots / "open-failed.png")
             raise AssertionError(
                 f"{self.name}: the kernel was not idle {timeout:.0f} s after opening the notebook "
@@ -134,9 +156,10 @@ class LabNotebook:
             if status == "dead" or elapsed > timeout:
                 self.page.screenshot(path=self.shots / "stuck.png")
                 where = describe(running[0]) if running else "no cell"
+                log = f"\nJupyterLab's log ends:\n{self.lab.log(1500)}" if status == "dead" else ""
                 raise AssertionError(
-                    f"{self.name}: Run All did not finish within {timeout:.0f} s (kernel {status!r}, "
-                    f"running {where}); see {self.shots / 'stuck.png'}"
+                    f"{self.name}: Run All did not finish (kernel {status!r} after {elapsed:.0f} s, "
+                    f"limit {timeout:.0f} s; running {where}); see {self.shots / 'stuck.png'}{log}"
                 )
             time.sleep(_POLL_S)
         run.seconds = time.monotonic() - start
@@ -154,8 +177,13 @@ class LabNotebook:
         samples.append(sample)
         seen = {s.dom_images for s in samples if s.dom_images}
         if len(seen) >= 3 and cell["index"] not in shot:  # a figure updated in place, twice
+            from playwright.sync_api import Error as PlaywrightError
+
             shot.add(cell["index"])
-            self.screenshot_cell(cell["index"], f"cell{cell['index']:02d}-updating")
+            try:
+                self.screenshot_cell(cell["index"], f"cell{cell['index']:02d}-updating")
+            except PlaywrightError:  # a picture for people; the run and its checks go on
+                pass
 
     def shutdown(self) -> None:
         """Shut the notebook's kernel down (REST API), so the next notebook has the CPUs."""

@@ -16,7 +16,7 @@ import time
 import pytest
 
 from .conftest import NOTEBOOKS, REPO_ROOT
-from .notebook_page import Cell, LabNotebook, NotebookRun, describe
+from .notebook_page import Cell, LabNotebook, NotebookRun, describe, lesson_cells
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -31,20 +31,7 @@ SLIDER = [name for name in NOTEBOOKS if "IntSlider(" in _sources(name)]
 
 
 def _each(names: list[str]):
-    return pytest.mark.parametrize("notebook_run", names, indirect=True, ids=[n[:2] for n in names])
-
-
-def is_exercise(cell: Cell) -> bool:
-    meta = cell["nbgrader"] or {}
-    return cell["type"] == "code" and bool(meta.get("solution") or meta.get("grade"))
-
-
-def lesson_cells(cells: list[Cell]) -> list[Cell]:
-    """The code cells of the lesson: not exercises, before the last exercise
-    (every code cell when there is no exercise)."""
-    exercises = [c["index"] for c in cells if is_exercise(c)]
-    end = exercises[-1] if exercises else len(cells)
-    return [c for c in cells if c["type"] == "code" and not is_exercise(c) and c["index"] < end]
+    return pytest.mark.parametrize("notebook_run", names, indirect=True, ids=[n.removesuffix(".ipynb") for n in names])
 
 
 def _errors(cell: Cell) -> list[str]:
