@@ -20,7 +20,7 @@ import keras
 import numpy as np
 
 from .config import HEADLESS_ENV
-from .plotting import _draw_history, _resolve_metrics
+from .plotting.history import draw_history, select_metrics
 
 __all__ = ["HEADLESS_ENV", "LivePlot", "ParameterHistory", "is_headless"]
 
@@ -235,7 +235,7 @@ class LivePlot(keras.callbacks.Callback):
             self._axes = self.figure.subplots(1, n, squeeze=False).ravel()
         for ax in self._axes:
             ax.clear()
-        _draw_history(self._axes, self.history, self._metrics)
+        draw_history(self._axes, self.history, self._metrics)
         self._drawn_epochs = self._n_epochs()
 
     def _png(self) -> Any:
@@ -265,7 +265,7 @@ class LivePlot(keras.callbacks.Callback):
         for key, value in (logs or {}).items():
             self.history.setdefault(key, []).append(float(np.asarray(value)))
         if self._metrics is None:
-            self._metrics = _resolve_metrics(self.history, self.metrics)
+            self._metrics = select_metrics(self.history, self.metrics)
         if self._headless or self._n_epochs() % self.every:
             return
         self._draw()
