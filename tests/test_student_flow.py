@@ -7,8 +7,9 @@ may fail (their answer cells hold nbgrader's stub, which raises
 (discovered, so new notebooks are covered), these tests release the student
 version into a temporary folder with nbgrader, execute it with nbclient and
 ``allow_errors=True`` (every cell runs, as in a notebook where an error does
-not stop the run), and check that every code cell other than a graded test
-cell ran without error.
+not stop the run), and check that every code cell that is not part of an
+exercise (no nbgrader metadata: the lesson, results, optional sections) ran
+without error.
 
 The kernels run in grading mode (``COURSEWORK_GRADING=1``: less data, fewer
 epochs), which keeps the run short and leaves the cells the same.
@@ -35,8 +36,8 @@ def _errors(nb) -> list[str]:
     """One line per code cell that should have run cleanly but raised."""
     problems = []
     for index, cell in enumerate(nb.cells, start=1):
-        if cell.cell_type != "code" or nbgrader(cell).get("grade"):
-            continue  # a test cell of an unanswered exercise is expected to fail
+        if cell.cell_type != "code" or nbgrader(cell):
+            continue  # an unanswered exercise (answer stub, test cell) is expected to fail
         for output in cell.get("outputs", []):
             if output.output_type == "error":
                 first_line = cell.source.strip().splitlines()[0] if cell.source.strip() else ""

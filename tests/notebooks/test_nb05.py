@@ -253,6 +253,7 @@ def test_from_logits_avoids_the_clip(metrics):
 
 @pytest.mark.slow
 def test_hidden_layers_beat_the_linear_model(metrics):
+    check_metric(metrics, "05", "deep_test_accuracy")
     assert metrics["linear_test_accuracy"] < min(metrics["mlp_test_accuracy"],
                                                  metrics["deep_test_accuracy"])
     assert 0 <= metrics["classes_better_with_mlp"] <= 10
