@@ -104,7 +104,8 @@ def notebook_run(request, page, lab) -> Iterator[tuple[LabNotebook, NotebookRun]
         notebook.open()
         run = notebook.restart_and_run_all(RUN_ALL_TIMEOUT_S)
         (notebook.shots / "run.json").write_text(
-            json.dumps({"seconds": round(run.seconds, 1), "cells": run.cells}, indent=1)
+            json.dumps({"seconds": round(run.seconds, 1), "slowest_cells": run.cell_seconds(),
+                        "cells": run.cells}, indent=1)
         )
         yield notebook, run
     finally:

@@ -57,6 +57,12 @@ class NotebookRun:
     samples: dict[int, list[Sample]] = field(default_factory=dict)  # cell index -> samples
     seconds: float = 0.0
 
+    def cell_seconds(self, slowest: int = 5) -> dict[int, float]:
+        """The ``slowest`` cells: index -> seconds it was the executing cell (to a poll)."""
+        spans = {i: s[-1].seconds - s[0].seconds + _POLL_S for i, s in self.samples.items()}
+        top = sorted(spans, key=spans.get, reverse=True)[:slowest]
+        return {i: round(spans[i], 1) for i in top}
+
 
 def describe(cell: Cell) -> str:
     """``cell 25 (In [13]) `print(...)`` for failure messages."""
