@@ -26,6 +26,7 @@ from tests.notebooks.exercises import (
     format_problems,
     nbgrader,
 )
+from tests.notebooks.thresholds import check_metric
 
 NOTEBOOK = notebook_path("05")
 #: The exercises' answers, and how a lesson cell would call them.
@@ -187,13 +188,14 @@ def test_headline_and_mode(metrics):
 
 @pytest.mark.slow
 def test_mlp_reaches_the_lecture_accuracy(metrics):
-    # lecture 002: 0.8751 after 5 epochs; the issue asks for >= 0.87
-    assert metrics["mlp_test_accuracy"] >= 0.87
+    # lecture 002: 0.8751 after 5 epochs, one run; the bound comes from 10 seeds
+    check_metric(metrics, "05", "mlp_test_accuracy")
 
 
 @pytest.mark.slow
 def test_linear_model_is_worse_than_the_mlp(metrics):
-    assert 0.80 <= metrics["linear_test_accuracy"] < metrics["mlp_test_accuracy"]
+    check_metric(metrics, "05", "linear_test_accuracy")
+    assert metrics["linear_test_accuracy"] < metrics["mlp_test_accuracy"]
 
 
 @pytest.mark.slow
