@@ -53,6 +53,11 @@ BOUNDS: dict[tuple[str, str], tuple[str, float]] = {
     ("06", "moons_scores/logistic regression/0"): (UPPER, SLACK),
     ("06", "moons_scores/MLP (20-20-20)/0"): (LOWER, SLACK),
     ("06", "xor_mlp_accuracy"): (LOWER, SLACK),
+    ("07", "gd_up_fraction/stochastic (1)"): (BOTH, SLACK),
+    ("07", "decay_excess"): (UPPER, SLACK),
+    ("07", "real_val_accuracy/RMSprop"): (LOWER, SLACK),
+    ("07", "real_val_accuracy/Adam"): (LOWER, SLACK),
+    ("07", "real_val_accuracy/momentum"): (LOWER, SLACK),
 }
 
 
