@@ -58,6 +58,10 @@ BOUNDS: dict[tuple[str, str], tuple[str, float]] = {
     ("07", "real_val_accuracy/RMSprop"): (LOWER, SLACK),
     ("07", "real_val_accuracy/Adam"): (LOWER, SLACK),
     ("07", "real_val_accuracy/momentum"): (LOWER, SLACK),
+    ("08", "mae_vs_baseline"): (UPPER, SLACK),
+    ("08", "test_mae/linear"): (UPPER, 0.5),   # progression units
+    ("08", "slope_shift/MSE"): (LOWER, SLACK),
+    ("08", "task_scores/binary/0"): (LOWER, SLACK),
 }
 
 
