@@ -50,6 +50,7 @@ BOUNDS: dict[tuple[str, str], tuple[str, float]] = {
     ("04", "best_epoch"): (BOTH, 1.0),
     ("05", "mlp_test_accuracy"): (LOWER, SLACK),
     ("05", "linear_test_accuracy"): (BOTH, SLACK),
+    ("05", "deep_test_accuracy"): (LOWER, SLACK),
     ("06", "moons_scores/logistic regression/0"): (UPPER, SLACK),
     ("06", "moons_scores/MLP (20-20-20)/0"): (LOWER, SLACK),
     ("06", "xor_mlp_accuracy"): (LOWER, SLACK),
