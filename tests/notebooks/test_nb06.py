@@ -254,6 +254,11 @@ def test_the_linear_network_collapses(metrics):
 
 
 @pytest.mark.slow
+def test_fits_in_a_laptops_memory(metrics):
+    assert 0 < metrics["peak_rss_mb"] <= 1536, "1.5 GiB budget"
+
+
+@pytest.mark.slow
 def test_grading_mode_runs_quickly(executed):
     run = executed("06", COURSEWORK_GRADING="1")  # fails the test unless every cell ran
     m = run.metrics

@@ -212,6 +212,11 @@ def test_every_task_beats_the_majority_guess(metrics):
 
 
 @pytest.mark.slow
+def test_fits_in_a_laptops_memory(metrics):
+    assert 0 < metrics["peak_rss_mb"] <= 1536, "1.5 GiB budget"
+
+
+@pytest.mark.slow
 def test_grading_mode_runs_quickly(executed):
     m = executed("08", COURSEWORK_GRADING="1").metrics  # fails the test unless every cell ran
     assert m["grading"] is True and m["epochs"] < 60

@@ -56,6 +56,7 @@ BOUNDS: dict[tuple[str, str], tuple[str, float]] = {
     ("06", "xor_mlp_accuracy"): (LOWER, SLACK),
     ("07", "gd_up_fraction/stochastic (1)"): (BOTH, SLACK),
     ("07", "decay_excess"): (UPPER, SLACK),
+    ("07", "batch_excess/1@3.0"): (BOTH, SLACK),
     ("07", "real_val_accuracy/RMSprop"): (LOWER, SLACK),
     ("07", "real_val_accuracy/Adam"): (LOWER, SLACK),
     ("07", "real_val_accuracy/momentum"): (LOWER, SLACK),
