@@ -6,12 +6,15 @@ training calls) stay visible in the notebooks.
 
 Submodules: :mod:`coursework.datasets` (loaders), :mod:`coursework.plotting`
 (figures), :mod:`coursework.callbacks` (Keras callbacks), :mod:`coursework.runner`
-(execute the course headless).  ``import coursework`` does not import Keras.
+(execute the course headless), :mod:`coursework.measured` (trained numbers
+over seeds).  ``import coursework`` does not import Keras.
 """
 
 from __future__ import annotations
 
+from . import _quiet_tensorflow
 from .config import GRADING_ENV, REPOSITORY_URL, grading_mode
+from .measured import measured
 from .memory import peak_rss_mb
 from .exceptions import (
     ChecksumError,
@@ -24,6 +27,8 @@ from .results import record
 
 __version__ = "0.1.0"
 
+_quiet_tensorflow.install()  # see its docstring: Abseil ignores TF_CPP_MIN_LOG_LEVEL at import
+
 __all__ = [
     "ChecksumError",
     "CorruptDatasetError",
@@ -33,6 +38,7 @@ __all__ = [
     "REPOSITORY_URL",
     "__version__",
     "grading_mode",
+    "measured",
     "peak_rss_mb",
     "record",
     "seed_everything",

@@ -16,6 +16,7 @@ __all__ = [
     "RESULTS_ENV",
     "GRADING_ENV",
     "HEADLESS_ENV",
+    "SEED_ENV",
     "grading_mode",
     "colab_url",
 ]
@@ -32,6 +33,8 @@ GRADING_ENV = "COURSEWORK_GRADING"
 #: Set to ``1`` by the course runner (and grading, CI): live training figures
 #: are not redrawn; ``0`` forces live drawing inside a kernel.
 HEADLESS_ENV = "COURSEWORK_HEADLESS"
+#: Overrides the seed a notebook passes to ``seed_everything`` (seed sweeps).
+SEED_ENV = "COURSEWORK_SEED"
 
 
 def grading_mode() -> bool:

@@ -29,11 +29,19 @@ _ALLOWED_GLOBALS = frozenset(
 )
 
 
+#: NumPy 2 renamed ``numpy.core`` to ``numpy._core``: a pickle written by one
+#: major version names a module the other may lack (NumPy 1.26 has no
+#: ``numpy._core``; NumPy 2 keeps ``numpy.core`` only as a deprecated alias).
+_CORE = "numpy._core" if np.lib.NumpyVersion(np.__version__) >= "2.0.0" else "numpy.core"
+
+
 class _ArrayOnlyUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str):  # noqa: D102
-        if (module, name) in _ALLOWED_GLOBALS:
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"refusing to unpickle {module}.{name}")
+        if (module, name) not in _ALLOWED_GLOBALS:
+            raise pickle.UnpicklingError(f"refusing to unpickle {module}.{name}")
+        if module.startswith(("numpy.core.", "numpy._core.")):
+            module = _CORE + module[module.index(".", 6):]
+        return super().find_class(module, name)
 
 
 def _read_npy(fp: io.BytesIO) -> np.ndarray:

@@ -16,6 +16,7 @@ import pytest
 
 from coursework.datasets import load_toy_points
 from tests.notebooks.conftest import notebook_path
+from tests.notebooks.thresholds import check_metric
 from tests.notebooks.exercises import (
     assert_hidden_tests_catch,
     assert_answers_unused,
@@ -115,7 +116,8 @@ def test_hidden_tests_catch_wrong_answers(cells):
 def test_training_classifies_all_four_points(executed):
     metrics = executed("01").metrics
     assert metrics["_headline"] == "final_accuracy"
-    assert metrics["final_accuracy"] == 1.0
+    assert metrics["final_accuracy"] == 1.0  # 4 separable points: 1 for every seed measured
+    check_metric(metrics, "01", "final_accuracy")
     assert metrics["grading"] is False
     assert metrics["n_params"] == 3
     assert metrics["epochs"] == 50 and metrics["learning_rate"] == 0.01

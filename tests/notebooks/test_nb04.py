@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.notebooks.thresholds import check_metric
+
 pytestmark = pytest.mark.slow
 
 PEAK_RSS_BUDGET_MB = 1536  # 1.5 GiB: a free Colab session or an 8 GB laptop
@@ -43,13 +45,13 @@ def test_best_epoch_is_the_argmin_of_the_validation_loss(metrics):
     assert len(val_loss) == 20
     assert metrics["best_epoch"] == val_loss.index(min(val_loss)) + 1
     # the lecture's curves bottom out after a few epochs, then overfit
-    assert 2 <= metrics["best_epoch"] <= 8
+    check_metric(metrics, "04", "best_epoch")
     assert val_loss[-1] > min(val_loss)
 
 
 def test_test_accuracy_reaches_the_lecture(metrics):
-    # lecture 001: 0.8735; the issue asks for >= 0.875
-    assert metrics["test_accuracy"] >= 0.875
+    # lecture 001: 0.8735, one run; the bound comes from 10 seeds
+    check_metric(metrics, "04", "test_accuracy")
 
 
 def test_peak_memory_within_budget(metrics):

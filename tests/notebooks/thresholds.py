@@ -1,0 +1,90 @@
+"""Thresholds on trained numbers, derived from their measured distributions.
+
+A seed makes a run repeatable on one machine, not across machines, so a test
+never compares a trained number with a typed constant.  Each bounded metric
+has a row in :data:`BOUNDS`; its distribution over 10 seeds is measured by
+``benchmarks/distribution.py`` (``coursework/measured/NN.json``), and one
+rule turns it into a threshold:
+
+    lower bound = min(mean - SPREAD * std, min over seeds) - slack
+    upper bound = max(mean + SPREAD * std, max over seeds) + slack
+
+with ``SPREAD = 4`` standard deviations and ``slack = 0.01`` unless the row
+says otherwise (a whole epoch for an epoch number, say).  For a normally
+distributed metric, a correct course lands outside 4 sigma about once in
+30,000 runs; the slack covers metrics that did not vary at all over the
+seeds (a 4-point toy problem always at accuracy 1).  A real regression still
+fails: ``tests/test_thresholds.py`` checks that every accuracy bound lies
+within 5 points of its mean.
+
+The table, with the measured figures and the bounds, is rendered in
+``benchmarks/distributions.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from coursework.measured import Distribution, measured
+
+__all__ = ["BOUNDS", "SPREAD", "SLACK", "bounds_for", "check_metric"]
+
+SPREAD = 4.0
+SLACK = 0.01
+
+LOWER, UPPER, BOTH = "lower", "upper", "both"
+
+#: (notebook, metric) -> (which side is bounded, slack).  ``metric`` is a
+#: name passed to ``coursework.record``, nested values addressed as ``a/b/0``.
+BOUNDS: dict[tuple[str, str], tuple[str, float]] = {
+    ("01", "final_accuracy"): (LOWER, SLACK),
+    ("02", "binary_mlp_test_accuracy"): (LOWER, SLACK),
+    ("02", "binary_regression_test_accuracy"): (BOTH, SLACK),
+    ("02", "multiclass_test_accuracy"): (LOWER, SLACK),
+    ("03", "test_accuracy"): (LOWER, SLACK),
+    ("03", "train_accuracy_last_epoch"): (LOWER, SLACK),
+    ("03", "logistic_regression_accuracy"): (BOTH, SLACK),
+    ("03", "best_epoch"): (BOTH, 2.0),
+    ("04", "test_accuracy"): (LOWER, SLACK),
+    ("04", "best_epoch"): (BOTH, 1.0),
+    ("05", "mlp_test_accuracy"): (LOWER, SLACK),
+    ("05", "linear_test_accuracy"): (BOTH, SLACK),
+    ("05", "deep_test_accuracy"): (LOWER, SLACK),
+    ("06", "moons_scores/logistic regression/0"): (UPPER, SLACK),
+    ("06", "moons_scores/MLP (20-20-20)/0"): (LOWER, SLACK),
+    ("06", "xor_mlp_accuracy"): (LOWER, SLACK),
+}
+
+
+def bounds_for(notebook: str, metric: str) -> tuple[float | None, float | None]:
+    """``(lower, upper)`` for a row of :data:`BOUNDS` (``None``: unbounded side)."""
+    try:
+        side, slack = BOUNDS[(notebook, metric)]
+    except KeyError:
+        raise KeyError(
+            f"({notebook!r}, {metric!r}) has no row in tests/notebooks/thresholds.py BOUNDS; "
+            "add one, then measure it with benchmarks/distribution.py"
+        ) from None
+    dist = measured(notebook, metric)
+    low = min(dist.mean - SPREAD * dist.std, dist.min) - slack
+    high = max(dist.mean + SPREAD * dist.std, dist.max) + slack
+    return (low if side in (LOWER, BOTH) else None, high if side in (UPPER, BOTH) else None)
+
+
+def _lookup(metrics: Mapping[str, Any], metric: str) -> float:
+    value: Any = metrics
+    for part in metric.split("/"):
+        value = value[int(part)] if isinstance(value, list) else value[part]
+    return float(value)
+
+
+def check_metric(metrics: Mapping[str, Any], notebook: str, metric: str) -> float:
+    """Assert that a recorded metric lies within its derived bounds; return it."""
+    value = _lookup(metrics, metric)
+    low, high = bounds_for(notebook, metric)
+    dist: Distribution = measured(notebook, metric)
+    where = f"notebook {notebook} {metric} = {value:.4f}; measured {dist} (std {dist.std:.4f})"
+    assert low is None or value >= low, f"{where}: below the derived bound {low:.4f}"
+    assert high is None or value <= high, f"{where}: above the derived bound {high:.4f}"
+    return value

@@ -1,0 +1,42 @@
+"""The thresholds table is complete, measured, and tight enough to catch a regression."""
+
+from __future__ import annotations
+
+import pytest
+
+from coursework.measured import measured
+from tests.notebooks.thresholds import BOUNDS, bounds_for
+
+ROWS = sorted(BOUNDS)
+
+
+@pytest.mark.parametrize(("notebook", "metric"), ROWS, ids=[f"{n}-{m}" for n, m in ROWS])
+def test_every_bounded_metric_was_measured_over_ten_seeds(notebook, metric):
+    dist = measured(notebook, metric)
+    assert dist.n >= 10, f"{notebook} {metric}: only {dist.n} seeds; rerun benchmarks/distribution.py"
+
+
+@pytest.mark.parametrize(("notebook", "metric"), ROWS, ids=[f"{n}-{m}" for n, m in ROWS])
+def test_a_five_point_loss_of_accuracy_fails(notebook, metric):
+    if "accuracy" not in metric:
+        pytest.skip("not an accuracy")
+    dist = measured(notebook, metric)
+    low, high = bounds_for(notebook, metric)
+    if low is not None:
+        assert dist.mean - low < 0.05, f"{notebook} {metric}: lower bound {low:.4f} too loose for {dist}"
+    if high is not None:
+        assert high - dist.mean < 0.05, f"{notebook} {metric}: upper bound {high:.4f} too loose for {dist}"
+
+
+def test_the_rule():
+    from tests.notebooks import thresholds
+
+    dist = measured("05", "mlp_test_accuracy")
+    low, high = bounds_for("05", "mlp_test_accuracy")
+    assert high is None
+    assert low == pytest.approx(min(dist.mean - 4 * dist.std, dist.min) - thresholds.SLACK)
+
+
+def test_unknown_rows_say_what_to_do():
+    with pytest.raises(KeyError, match="add one, then measure it"):
+        bounds_for("05", "no_such_metric")
