@@ -54,6 +54,16 @@ BOUNDS: dict[tuple[str, str], tuple[str, float]] = {
     ("06", "moons_scores/logistic regression/0"): (UPPER, SLACK),
     ("06", "moons_scores/MLP (20-20-20)/0"): (LOWER, SLACK),
     ("06", "xor_mlp_accuracy"): (LOWER, SLACK),
+    ("07", "gd_up_fraction/stochastic (1)"): (BOTH, SLACK),
+    ("07", "decay_excess"): (UPPER, SLACK),
+    ("07", "batch_excess/1@3.0"): (BOTH, SLACK),
+    ("07", "real_val_accuracy/RMSprop"): (LOWER, SLACK),
+    ("07", "real_val_accuracy/Adam"): (LOWER, SLACK),
+    ("07", "real_val_accuracy/momentum"): (LOWER, SLACK),
+    ("08", "mae_vs_baseline"): (UPPER, SLACK),
+    ("08", "test_mae/linear"): (UPPER, 0.5),   # progression units
+    ("08", "slope_shift/MSE"): (LOWER, SLACK),
+    ("08", "task_scores/binary/0"): (LOWER, SLACK),
 }
 
 
