@@ -21,9 +21,9 @@ __all__ = ["SUBCOMMANDS", "main"]
 
 #: Subcommand name -> (module with ``main(argv) -> int``, one-line help).
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
-    "run": ("coursework.runner", "execute every notebook headless and print a results table"),
-    "release": ("coursework.grading.release", "write the student versions of the notebooks (nbgrader)"),
-    "grade": ("coursework.grading.grade", "autograde students' notebooks into a CSV gradebook"),
+    "run": ("coursework._run_cli", "execute every notebook headless and print a results table"),
+    "release": ("coursework.grading.release", "write the student versions or the student course (nbgrader)"),
+    "grade": ("coursework.grading.cli", "autograde students' notebooks into a CSV gradebook"),
 }
 
 
@@ -50,7 +50,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     if argv[0] in SUBCOMMANDS:
-        module = importlib.import_module(SUBCOMMANDS[argv[0]][0])
+        try:
+            module = importlib.import_module(SUBCOMMANDS[argv[0]][0])
+        except ModuleNotFoundError as exc:
+            if not (exc.name or "").startswith("coursework."):
+                raise
+            print(f"error: `{argv[0]}` is not part of this copy of the course "
+                  "(the student course has no grading tools).", file=sys.stderr)
+            return 2
         return int(module.main(argv[1:]))
     parser.parse_args(argv)  # -h exits 0; an unknown command exits 2 with a message
     parser.print_help(sys.stderr)

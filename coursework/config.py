@@ -1,9 +1,12 @@
 """Project-wide settings: the repository address and the environment
 variables the package honours.
 
-The repository URL lives here and nowhere else in the code; the notebooks'
-setup cells and "Open in Colab" badges are checked against it by
-``tests/test_notebooks_static.py``.
+The repository URLs live here and nowhere else in the code; the notebooks'
+setup cells and "Open in Colab" badges are checked against them by
+``tests/test_notebooks_static.py``.  There are two repositories (see
+``docs/instructors.md``, "Distribution"): the instructor's, with the source
+notebooks, solutions and hidden tests (keep it private), and the students',
+which holds only what ``python -m coursework release --bundle`` writes.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import os
 
 __all__ = [
     "REPOSITORY_URL",
+    "STUDENT_REPOSITORY_URL",
     "DATA_ENV",
     "RESULTS_ENV",
     "GRADING_ENV",
@@ -21,8 +25,13 @@ __all__ = [
     "colab_url",
 ]
 
-#: Public home of the course; Colab installs the package from here.
+#: The instructor's repository (notebooks/ with the solutions): the source
+#: notebooks' badges and setup cells name it.
 REPOSITORY_URL = "https://github.com/keras-course/keras-course"
+#: The students' repository, published from ``release --bundle``: the student
+#: notebooks' Colab badges open it and their setup cell installs the package
+#: from it.  The one setting to change for a course of your own.
+STUDENT_REPOSITORY_URL = "https://github.com/keras-course/keras-course-student"
 
 #: Folder laid out like ``shared/datasets`` (a read-only, offline mirror).
 DATA_ENV = "COURSEWORK_DATA"
@@ -42,13 +51,13 @@ def grading_mode() -> bool:
     return os.environ.get(GRADING_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
-def colab_url(notebook_path: str, *, branch: str = "main") -> str:
+def colab_url(notebook_path: str, *, branch: str = "main", repository: str = REPOSITORY_URL) -> str:
     """The "Open in Colab" address of a notebook path inside the repository.
 
     >>> colab_url("notebooks/01_linear_classification.ipynb")
     'https://colab.research.google.com/github/keras-course/keras-course/blob/main/notebooks/01_linear_classification.ipynb'
     """
-    owner_repo = REPOSITORY_URL.removeprefix("https://github.com/").rstrip("/")
+    owner_repo = repository.removeprefix("https://github.com/").rstrip("/")
     return (
         f"https://colab.research.google.com/github/{owner_repo}/blob/{branch}/"
         f"{notebook_path.lstrip('/')}"

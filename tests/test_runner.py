@@ -14,7 +14,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from coursework.runner import NotebookRun, format_table, main, run_course, run_notebook
+from coursework._run_cli import format_table, main
+from coursework.runner import NotebookRun, run_course, run_notebook
 
 PASSING = [
     new_markdown_cell("# A passing notebook"),
@@ -287,3 +288,26 @@ def test_figures_land_in_the_executed_copy(tmp_path: Path, monkeypatch: pytest.M
     executed = nbformat.read(run.executed_path, as_version=4)
     outputs = executed.cells[0].outputs
     assert any("image/png" in out.get("data", {}) for out in outputs)
+
+
+def test_kernel_output_goes_to_a_log_shown_only_for_a_failure(tmp_path: Path, capfd) -> None:
+    """What the kernel process itself prints (C libraries write to fd 2)
+    lands in <stem>.stderr.log beside the executed copy, never on the
+    terminal; a failed notebook's progress line quotes its last lines."""
+    chatter = "import os\nos.write(2, b'I0000 native chatter\\n'); os.write(1, b'fd one\\n')"
+    folder = tmp_path / "nbs"
+    write_notebook(folder, "01_quiet.ipynb", [new_code_cell(chatter)])
+    write_notebook(folder, "02_loud.ipynb", [new_code_cell(chatter), new_code_cell("raise ValueError('x')")])
+    lines: list[str] = []
+    runs = run_course(notebook_dir=folder, output_dir=tmp_path / "out", echo=lines.append)
+
+    assert [run.ok for run in runs] == [True, False]
+    for run in runs:
+        assert run.kernel_log == tmp_path / "out" / f"{run.path.stem}.stderr.log"
+        assert "I0000 native chatter" in run.kernel_log.read_text() and "fd one" in run.kernel_log.read_text()
+    assert lines[0].startswith("[1/2] 01_quiet.ipynb: ok") and "\n" not in lines[0]
+    assert lines[1].startswith("[2/2] 02_loud.ipynb: FAILED in ")
+    assert f"last lines of the kernel's log {runs[1].kernel_log}:" in lines[1]
+    assert "    I0000 native chatter" in lines[1]
+    printed = capfd.readouterr()
+    assert "native chatter" not in printed.out + printed.err

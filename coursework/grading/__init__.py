@@ -1,4 +1,4 @@
-"""Instructor tooling: release the student versions, autograde a class.
+"""Instructor tooling: release the student course, autograde a class.
 
 The notebooks in ``notebooks/`` are plain nbgrader *source* notebooks
 (cell metadata schema 3, ``### BEGIN SOLUTION`` regions, locked test cells
@@ -7,44 +7,51 @@ tools (formgrader, JupyterHub's nbgrader integration) work on them too.
 This subpackage wraps nbgrader for a course kept as a flat folder of
 notebooks:
 
-* :mod:`coursework.grading.release` -- ``python -m coursework release``:
-  nbgrader's ``generate_assignment`` -> ``student/`` (committed);
-* :mod:`coursework.grading.grade` -- ``python -m coursework grade
-  SUBMISSIONS_DIR``: nbgrader's ``autograde`` on every submission in a
-  subprocess with time limits, in grading mode (``COURSEWORK_GRADING=1``),
-  -> a CSV gradebook with a reason for every lost point.
+* ``python -m coursework release`` (:mod:`~coursework.grading.release`,
+  :mod:`~coursework.grading.bundle`): nbgrader's ``generate_assignment`` ->
+  the student versions, or a self-contained student course to publish;
+* ``python -m coursework grade SUBMISSIONS_DIR``
+  (:mod:`~coursework.grading.cli`): a pipeline (:mod:`~coursework.grading.grade`)
+  of stages, one module each -- :mod:`~coursework.grading.collect`,
+  :mod:`~coursework.grading.assignments`, :mod:`~coursework.grading.run`
+  (nbgrader's ``autograde`` in a worker, the kernel in a bubblewrap sandbox:
+  :mod:`~coursework.grading.sandbox`), :mod:`~coursework.grading.score`,
+  :mod:`~coursework.grading.report` -- with the defences against tampering
+  in :mod:`~coursework.grading.screen` (before a cell runs) and
+  :mod:`~coursework.grading.integrity` (each test cell, checked from outside).
 
 ``import coursework.grading`` is cheap; nbgrader is imported when a
-function needs it.  The instructor's guide is ``docs/instructors.md``.
+function needs it.  The instructor's guide, with the threat model, is
+``docs/instructors.md``.
 """
 
 from __future__ import annotations
 
 from ._course_dir import ReleaseError
-from .grade import (
-    DEFAULT_CELL_TIMEOUT,
-    DEFAULT_TIMEOUT,
-    STATUSES,
-    ClassGrades,
-    Exercise,
-    SubmissionGrade,
-    format_summary,
-    grade_submissions,
-    write_gradebook,
-)
-from .release import outdated_release, release
+from .grade import grade_submissions
+from .model import STATUSES, ClassGrades, Exercise, SubmissionGrade
+from .release import release
+from .report import format_summary, write_gradebook
+from .run import Job, Outcome, run_submission
+from .sandbox import SandboxUnavailable
+from .spec import DEFAULT_CELL_TIMEOUT, DEFAULT_MEMORY, DEFAULT_TIMEOUT, Limits
 
 __all__ = [
     "DEFAULT_CELL_TIMEOUT",
+    "DEFAULT_MEMORY",
     "DEFAULT_TIMEOUT",
     "STATUSES",
     "ClassGrades",
     "Exercise",
+    "Job",
+    "Limits",
+    "Outcome",
     "ReleaseError",
+    "SandboxUnavailable",
     "SubmissionGrade",
     "format_summary",
     "grade_submissions",
-    "outdated_release",
     "release",
+    "run_submission",
     "write_gradebook",
 ]

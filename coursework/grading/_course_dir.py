@@ -23,24 +23,23 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import re
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..config import colab_url
-from ..runner import match_notebooks
+from ..config import REPOSITORY_URL, STUDENT_REPOSITORY_URL
 
 __all__ = [
     "NOTEBOOK_PATTERN",
-    "STUDENT_FOLDER",
+    "CODE_STUB",
     "ReleaseError",
     "CourseNotebook",
-    "select_notebooks",
-    "prepare_source",
+    "retarget",
+    "for_students",
+    "has_graded_cells",
     "generate_assignments",
     "nbgrader_config",
     "NbgraderLog",
@@ -49,8 +48,9 @@ __all__ = [
 
 #: The course notebooks inside ``notebooks/``: ``01_linear_classification.ipynb``...
 NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
-#: Top-level folder of the committed student versions (their Colab badges point there).
-STUDENT_FOLDER = "student"
+#: What replaces each solution region in the student version (nbgrader's
+#: ``ClearSolutions.code_stub``): it says what to do when run unanswered.
+CODE_STUB = '# YOUR CODE HERE\nraise NotImplementedError("replace this line with your answer")'
 
 
 class ReleaseError(RuntimeError):
@@ -84,51 +84,35 @@ class CourseNotebook:
 # --------------------------------------------------------------------------
 # notebooks
 
+# the instructor's repository, not a longer name that starts with it
+_INSTRUCTOR = re.compile(re.escape(REPOSITORY_URL.removeprefix("https://")) + r"(?![\w.-])")
+_STUDENT = STUDENT_REPOSITORY_URL.removeprefix("https://")
 
-def select_notebooks(notebook_dir: str | os.PathLike[str], wanted: Iterable[str] | None = None) -> list[Path]:
-    """The course notebooks in ``notebook_dir`` (sorted), or those matching
-    ``wanted``: each item a file name, a stem or a prefix such as ``"01"``
-    (a leading folder, as in ``notebooks/01_x.ipynb``, is ignored).
 
-    Raises
-    ------
-    FileNotFoundError
-        If ``notebook_dir`` is not a folder.
-    ValueError
-        If the folder holds no course notebook, or an item matches none
-        (the message lists the available notebooks).
+def retarget(text: str) -> str:
+    """``text`` with the instructor's repository replaced by the students'
+    (in plain URLs, ``git+`` URLs and Colab addresses)."""
+    colab = re.compile(r"(colab\.research\.google\.com/github/)" + re.escape(_owner_repo(REPOSITORY_URL)) + r"/")
+    text = colab.sub(lambda m: m.group(1) + _owner_repo(STUDENT_REPOSITORY_URL) + "/", text)
+    return _INSTRUCTOR.sub(_STUDENT, text)
+
+
+def for_students(nb: Any) -> Any:
+    """Point ``nb``'s Colab badge and setup cell at the students' repository
+    (:data:`~coursework.config.STUDENT_REPOSITORY_URL`), in place; returns it.
+
+    Only markdown cells and code cells without nbgrader metadata are
+    touched, so nbgrader's checksums of the graded cells stay those of the
+    untouched source.
     """
-    notebook_dir = Path(notebook_dir)
-    if not notebook_dir.is_dir():
-        raise FileNotFoundError(
-            f"Notebook folder {notebook_dir} does not exist. Pass --notebook-dir "
-            "or run from the repository root."
-        )
-    available = sorted(notebook_dir.glob(NOTEBOOK_PATTERN))
-    if not available:
-        raise ValueError(f"No {NOTEBOOK_PATTERN} notebooks in {notebook_dir}.")
-    if wanted is None:
-        return available
-    return match_notebooks(available, wanted, notebook_dir)
-
-
-def prepare_source(path: Path, *, badge_folder: str = STUDENT_FOLDER) -> Any:
-    """Read a source notebook and point its "Open in Colab" badge at the
-    student version ``<badge_folder>/<name>``.
-
-    Only markdown cells are touched, so nbgrader's checksums of the graded
-    cells are the same as in the untouched source.  Returns the notebook
-    (an ``nbformat.NotebookNode``).
-    """
-    import nbformat
-
-    nb = nbformat.read(path, as_version=4)
-    old = colab_url(f"notebooks/{path.name}")
-    new = colab_url(f"{badge_folder}/{path.name}")
     for cell in nb.cells:
-        if cell.cell_type == "markdown" and old in cell.source:
-            cell.source = cell.source.replace(old, new)
+        if not (cell.get("cell_type") == "code" and "nbgrader" in cell.get("metadata", {})):
+            cell.source = retarget(cell.source)
     return nb
+
+
+def _owner_repo(url: str) -> str:
+    return url.removeprefix("https://github.com/").rstrip("/")
 
 
 def has_graded_cells(nb: Any) -> bool:
@@ -247,14 +231,10 @@ def create_gradebook(path: Path) -> None:
         engine.dispose()
 
 
-def generate_assignments(
-    sources: Sequence[Path],
-    root: Path,
-    *,
-    badge_folder: str = STUDENT_FOLDER,
-) -> list[CourseNotebook]:
-    """Lay out ``sources`` as assignments of a course directory at ``root``
-    and run nbgrader's ``generate_assignment`` on each.
+def generate_assignments(notebooks: Sequence[tuple[str, Any]], root: Path) -> list[CourseNotebook]:
+    """Lay out ``notebooks`` (``(file name, NotebookNode)`` pairs, already
+    read) as assignments of a course directory at ``root`` and run nbgrader's
+    ``generate_assignment`` on each, with :data:`CODE_STUB` as the stub.
 
     ``root/gradebook.db`` then knows every graded cell (its points, its
     checksum and its full source, hidden tests included), which is what
@@ -263,7 +243,7 @@ def generate_assignments(
     Raises
     ------
     ReleaseError
-        If a source notebook is unreadable or nbgrader rejects it.
+        If nbgrader rejects a notebook (or it cannot be written).
     """
     import nbformat
     from nbgrader.converters import GenerateAssignment
@@ -273,22 +253,23 @@ def generate_assignments(
     root.mkdir(parents=True, exist_ok=True)
     if not (root / "gradebook.db").exists():
         create_gradebook(root / "gradebook.db")
-    notebooks = []
-    for path in sources:
-        path = Path(path)
-        assignment = path.stem
-        source = root / "source" / assignment / path.name
+    laid_out = []
+    for name, nb in notebooks:
+        assignment = Path(name).stem
+        source = root / "source" / assignment / name
         source.parent.mkdir(parents=True, exist_ok=True)
         try:
-            nb = prepare_source(path, badge_folder=badge_folder)
-        except Exception as exc:  # invalid JSON, unknown nbformat...
-            raise ReleaseError(f"Cannot read the source notebook {path}: {exc}") from exc
-        nbformat.write(nb, source)
-        release = root / "release" / assignment / path.name
-        notebooks.append(CourseNotebook(path.name, assignment, source, release))
+            nbformat.write(nb, source)
+        except Exception as exc:  # a notebook nbformat cannot write back
+            raise ReleaseError(f"Cannot write the source notebook {name}: {exc}") from exc
+        laid_out.append(CourseNotebook(name, assignment, source, root / "release" / assignment / name))
 
-    for notebook in notebooks:
-        config = nbgrader_config(root, CourseDirectory={"assignment_id": notebook.assignment})
+    for notebook in laid_out:
+        config = nbgrader_config(
+            root,
+            CourseDirectory={"assignment_id": notebook.assignment},
+            ClearSolutions={"code_stub": {"python": CODE_STUB}},
+        )
         with NbgraderLog() as log:
             coursedir = CourseDirectory(config=config, log=log.logger)
             converter = GenerateAssignment(coursedir=coursedir, config=config, log=log.logger)
@@ -300,7 +281,5 @@ def generate_assignments(
                 failure = exc
         if failure is not None or not notebook.release.is_file():
             details = "; ".join(log.errors()) or f"{type(failure).__name__}: {failure}"
-            raise ReleaseError(
-                f"nbgrader could not generate the student version of {notebook.name}: {details}"
-            )
-    return notebooks
+            raise ReleaseError(f"nbgrader could not generate the student version of {notebook.name}: {details}")
+    return laid_out

@@ -1,52 +1,67 @@
 """Autograde ONE submission: ``python -m coursework.grading._worker SPEC.json``.
 
-The ``grade`` command runs this module in a subprocess per submission so
-that it can enforce a wall-clock limit per notebook and survive anything
-the student's code does (the kernel is a child of this process).  SPEC.json
-holds::
+The "run one submission" stage (:mod:`coursework.grading.run`) starts this
+module in a subprocess of its own, so that it can enforce a wall-clock limit
+per notebook and survive anything that happens to nbgrader.  SPEC.json is a
+:class:`~coursework.grading.spec.WorkerSpec`: the private course directory
+already holds ``gradebook.db`` (from ``generate_assignment`` on the source
+notebook) and the submission under ``submitted/<student>/<assignment>/``.
 
-    {"root": course directory, "assignment": id, "student": id,
-     "cell_timeout": seconds, "max_output_chars": int}
-
-The course directory already holds ``gradebook.db`` (from
-``generate_assignment`` on the source notebook) and the submission under
-``submitted/<student>/<assignment>/``.  nbgrader's ``Autograde`` converter
-runs with its usual preprocessors, except that ``Execute`` is replaced by
+This process is the kernel's *driver* and stays outside the sandbox (it
+holds the gradebook and the hidden tests); the kernel it starts runs inside
+(:class:`~coursework.grading._kernel_manager.GradingKernelManager`).
+nbgrader's ``Autograde`` converter runs with its usual preprocessors, except
+that ``Execute`` is replaced by
 :class:`~coursework.grading._preprocessors.GradingExecute` and
 :class:`~coursework.grading._preprocessors.LimitOutputSize` follows
 ``LimitOutput``.  The scores go to the gradebook, the executed notebook to
-``autograded/``; the parent reads both.  nbgrader's log goes to stdout.
+``autograded/``, a :class:`~coursework.grading.spec.WorkerReport` to
+``spec.report``; nbgrader's log goes to stdout.
 
-Exit status: 0 when nbgrader finished, 1 when it gave up (the log says why).
+Exit status: 0 when nbgrader finished, 1 when it gave up (the report says why).
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
+from .spec import Tampering, WorkerReport, WorkerSpec
 
-def autograde(spec: dict) -> int:
+
+def _config(spec: WorkerSpec, spec_path: Path):  # -> traitlets Config
+    from ._course_dir import nbgrader_config
+
+    uid = spec.sandbox.uid if spec.sandbox is not None else None
+    return nbgrader_config(
+        Path(spec.root),
+        CourseDirectory={"assignment_id": spec.assignment, "student_id": spec.student},
+        GradingExecute={
+            "timeout": int(spec.limits.cell_timeout),
+            "progress_dir": str(spec.root),
+            "extra_arguments": ["--IPKernelApp.log_level=ERROR"],  # start-up chatter stays out
+            "guard": spec.guard,
+            "key_file": str(Path(spec.runtime) / "guard.json"),
+            "kernel_uid": -1 if uid is None else uid,
+            "untrusted_from": -1 if spec.untrusted_from is None else spec.untrusted_from,
+            "untrusted_reason": spec.untrusted_reason,
+            "memory_text": spec.limits.memory_text(),
+        },
+        GradingKernelManager={"spec_file": str(spec_path)},
+        LimitOutputSize={"max_chars": int(spec.limits.max_output_chars)},
+    )
+
+
+def autograde(spec: WorkerSpec, spec_path: Path) -> WorkerReport:
+    """Run nbgrader's autograde on the submission; never raises."""
     from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.preprocessors import Execute, LimitOutput
 
-    from ._course_dir import NbgraderLog, nbgrader_config
-    from ._preprocessors import GradingExecute, LimitOutputSize
+    from ._course_dir import NbgraderLog
+    from ._preprocessors import FINDINGS, GradingExecute, LimitOutputSize
 
-    root = Path(spec["root"])
-    config = nbgrader_config(
-        root,
-        CourseDirectory={"assignment_id": spec["assignment"], "student_id": spec["student"]},
-        GradingExecute={
-            "timeout": int(spec["cell_timeout"]),
-            "progress_dir": str(root),
-            # keep ipykernel's start-up chatter out of the log
-            "extra_arguments": ["--IPKernelApp.log_level=ERROR"],
-        },
-        LimitOutputSize={"max_chars": int(spec["max_output_chars"])},
-    )
+    config = _config(spec, spec_path)
     with NbgraderLog() as log:
         coursedir = CourseDirectory(config=config, log=log.logger)
         converter = Autograde(coursedir=coursedir, config=config, log=log.logger)
@@ -59,14 +74,19 @@ def autograde(spec: dict) -> int:
         converter.autograde_preprocessors = preprocessors
         try:
             converter.start()
-            status = 0
+            finished = True
         except Exception as exc:  # NbGraderException: the reason is in the log
             log.logger.error("%s: %s", type(exc).__name__, exc)
-            status = 1
+            finished = False
     sys.stdout.write(log.text)
-    sys.stdout.write("".join(f"AUTOGRADE ERROR: {line}\n" for line in log.errors()))  # see grade._failure
     sys.stdout.flush()
-    return status
+    return WorkerReport(
+        finished=finished,
+        errors=tuple(log.errors()),
+        memory_exceeded_cell=FINDINGS.get("memory_exceeded_cell"),
+        peak_memory=int(FINDINGS.get("peak_memory", 0)),
+        tampering=tuple(Tampering(cell, detail) for cell, detail in FINDINGS.get("tampering", [])),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,8 +94,11 @@ def main(argv: list[str] | None = None) -> int:
     if len(argv) != 1:
         print("usage: python -m coursework.grading._worker SPEC.json", file=sys.stderr)
         return 2
-    spec = json.loads(Path(argv[0]).read_text())
-    return autograde(spec)
+    spec_path = Path(argv[0])
+    spec = WorkerSpec.from_json(spec_path.read_text())
+    report = autograde(spec, spec_path)
+    Path(spec.report).write_text(report.to_json())
+    return 0 if report.finished else 1
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """A tiny synthetic nbgrader course notebook and student submissions built
 from it, so the grading tests do not depend on the real notebooks (nor on
-Keras): two exercises, ``double`` (2 points) and ``square`` (3 points), each
-an answer cell followed by a locked test cell with visible and hidden tests.
+Keras): three exercises, ``double`` (2 points), ``square`` (3 points) and
+``mean`` (1 point, tested with ``numpy.testing``), each an answer cell
+followed by a locked test cell with visible and hidden tests.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from coursework.config import colab_url
 
 NAME = "99_tiny.ipynb"
-EXERCISES = {"tiny-double-tests": 2.0, "tiny-square-tests": 3.0}
+EXERCISES = {"tiny-double-tests": 2.0, "tiny-square-tests": 3.0, "tiny-mean-tests": 1.0}
 
 DOUBLE_SOLUTION = "return 2 * x  # reference solution"
 SQUARE_SOLUTION = "return x ** 2  # reference solution"
 HIDDEN_DOUBLE = "assert double(-3) == -6, 'hidden: negative numbers'"
 HIDDEN_SQUARE = "assert square(-2) == 4, 'hidden: negative numbers'"
+MEAN_SOLUTION = "return sum(xs) / len(xs)  # reference solution"
+HIDDEN_MEAN = "np.testing.assert_allclose(mean([-1.0, 1.0, 3.0]), 1.0)"
 
 
 def _meta(grade_id: str, **flags) -> dict:
@@ -46,7 +49,7 @@ def source_notebook() -> nbformat.NotebookNode:
             f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
             f"({colab_url('notebooks/' + NAME)})"
         ),
-        new_code_cell("import math"),
+        new_code_cell("import math\n\nimport numpy as np"),
         new_markdown_cell("**Exercise 1.** Write `double(x)`."),
         new_code_cell(
             f"def double(x):\n    ### BEGIN SOLUTION\n    {DOUBLE_SOLUTION}\n    ### END SOLUTION",
@@ -67,6 +70,16 @@ def source_notebook() -> nbformat.NotebookNode:
             f"### BEGIN HIDDEN TESTS\n{HIDDEN_SQUARE}\n### END HIDDEN TESTS",
             metadata=_meta("tiny-square-tests", grade=True, locked=True, points=3),
         ),
+        new_markdown_cell("**Exercise 3.** Write `mean(xs)`."),
+        new_code_cell(
+            f"def mean(xs):\n    ### BEGIN SOLUTION\n    {MEAN_SOLUTION}\n    ### END SOLUTION",
+            metadata=_meta("tiny-mean", solution=True),
+        ),
+        new_code_cell(
+            "np.testing.assert_allclose(mean([1.0, 2.0, 3.0]), 2.0)\n"
+            f"### BEGIN HIDDEN TESTS\n{HIDDEN_MEAN}\n### END HIDDEN TESTS",
+            metadata=_meta("tiny-mean-tests", grade=True, locked=True, points=1),
+        ),
         new_markdown_cell("The end."),
     ]
     for i, cell in enumerate(cells):
@@ -86,13 +99,25 @@ def _cell(nb, grade_id):
     return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
 
 
-def answered(released, double: str | None = None, square: str | None = None):
+#: Keep the release's stub in an answer cell (see :func:`answered`).
+STUB = object()
+CORRECT = {
+    "double": "def double(x):\n    return x + x",
+    "square": "def square(x):\n    return x * x",
+    "mean": "def mean(xs):\n    return sum(xs) / len(xs)",
+}
+
+
+def answered(released, double: str | None = None, square: str | None = None, mean: str | None = None):
     """A copy of the released notebook with the answer cells' code replaced
-    (``None``: the correct answer)."""
+    (``None``: the correct answer; ``STUB``: the release's stub)."""
     nb = copy.deepcopy(released)
-    _cell(nb, "tiny-double").source = double if double is not None else "def double(x):\n    return x + x"
-    _cell(nb, "tiny-square").source = square if square is not None else "def square(x):\n    return x * x"
+    for name, code in (("double", double), ("square", square), ("mean", mean)):
+        cell = _cell(nb, f"tiny-{name}")
+        if code is not STUB:
+            cell.source = CORRECT[name] if code is None else code
     return nb
+
 
 
 def submissions(released, source) -> dict[str, object]:
@@ -111,7 +136,7 @@ def submissions(released, source) -> dict[str, object]:
     subs["loop"] = answered(released, square="while True:\n    pass\ndef square(x):\n    return x * x")
     subs["ignores-interrupt"] = answered(
         released,
-        double="import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    time.sleep(0.1)",
+        double="sum(range(10 ** 15))  # stuck in C code, deaf to interrupts",
     )
     subs["sysexit"] = answered(released, double="import sys\nsys.exit(3)\ndef double(x):\n    return 2 * x")
     subs["osexit"] = answered(released, square="import os\nos._exit(1)\ndef square(x):\n    return x * x")

@@ -1,0 +1,115 @@
+"""Stage 2, prepare the assignments: each source notebook, read once, laid
+out as an nbgrader assignment and released.
+
+:func:`read_sources` reads the selected source notebooks (solutions and
+hidden tests included); :func:`prepare_course` runs nbgrader's
+``generate_assignment`` on those to be graded, in a course directory whose
+``gradebook.db`` (every test cell with its points, checksum and hidden
+tests) becomes the template each submission's private course directory
+starts from.  The released version is the one students were given (badges
+and setup cell pointing at the students' repository), which is what
+:mod:`~coursework.grading.repair` and :mod:`~coursework.grading.screen`
+compare a submission with.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .._kernels import find_notebooks, first_line
+from ._course_dir import NOTEBOOK_PATTERN, ReleaseError, for_students, generate_assignments, has_graded_cells
+from .cells import grade_id, is_test
+from .model import Exercise
+from .screen import Screen
+
+__all__ = ["Assignment", "Course", "read_sources", "prepare_course"]
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One notebook to grade: its source and released versions (in memory),
+    its exercises and its screen."""
+
+    name: str
+    assignment: str
+    source: Any
+    released: Any
+    exercises: tuple[Exercise, ...]
+    screen: Screen
+
+    @property
+    def max_scores(self) -> dict[str, float]:
+        return {e.grade_id: e.points for e in self.exercises}
+
+
+@dataclass(frozen=True)
+class Course:
+    """The assignments to grade and the gradebook template (``gradebook.db``
+    bytes) that knows all of them."""
+
+    assignments: tuple[Assignment, ...]
+    gradebook: bytes
+
+
+def read_sources(
+    notebook_dir: str | os.PathLike[str], wanted: Iterable[str] | None
+) -> tuple[dict[str, Any], list[str]]:
+    """The selected source notebooks with graded cells (``{name: notebook}``,
+    in course order) and the names of those without any.
+
+    Raises
+    ------
+    FileNotFoundError, ValueError
+        Missing folder, no course notebooks, a selector that matches
+        nothing, or a requested notebook without graded cells.
+    ReleaseError
+        A source notebook is unreadable.
+    """
+    import nbformat
+
+    graded, skipped = {}, []
+    for path in find_notebooks(notebook_dir, wanted, pattern=NOTEBOOK_PATTERN):
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception as exc:
+            raise ReleaseError(f"Cannot read the source notebook {path}: {first_line(str(exc))}") from exc
+        if has_graded_cells(nb):
+            graded[path.name] = nb
+        elif wanted is not None:
+            raise ValueError(f"{path.name} has no graded (nbgrader test) cells: nothing to grade.")
+        else:
+            skipped.append(path.name)
+    return graded, skipped
+
+
+def prepare_course(sources: dict[str, Any], root: Path) -> Course:
+    """Generate the assignments of ``sources`` in a course directory at
+    ``root``; returns them with the gradebook template.
+
+    Raises
+    ------
+    ReleaseError
+        nbgrader rejected a notebook.
+    """
+    import copy
+
+    import nbformat
+
+    prepared = [(name, for_students(copy.deepcopy(nb))) for name, nb in sources.items()]
+    assignments = []
+    for notebook in generate_assignments(prepared, root):
+        released = nbformat.read(notebook.release, as_version=4)
+        source = sources[notebook.name]
+        exercises = tuple(
+            Exercise(notebook.name, grade_id(cell), float(cell.metadata["nbgrader"].get("points", 0)))
+            for cell in released.cells
+            if is_test(cell)
+        )
+        assignments.append(
+            Assignment(notebook.name, notebook.assignment, source, released, exercises, Screen(source, released))
+        )
+    return Course(tuple(assignments), (Path(root) / "gradebook.db").read_bytes())

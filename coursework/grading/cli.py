@@ -1,0 +1,85 @@
+"""Command line: ``python -m coursework grade SUBMISSIONS_DIR``.
+
+::
+
+    python -m coursework grade submissions/ --output gradebook.csv
+    python -m coursework grade submissions/ --notebooks 02 04 --jobs 2 --memory 4
+
+Exit status: 0 when the gradebook was written (bad submissions included),
+1 when nbgrader itself failed on a submission or a source notebook, 2 for a
+usage error or when the sandbox is unavailable (the message says how to
+install bubblewrap, or to pass ``--no-sandbox``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from ..config import GRADING_ENV
+from ._course_dir import ReleaseError
+from .grade import grade_submissions
+from .report import format_summary, write_gradebook
+from .sandbox import SandboxUnavailable
+from .spec import DEFAULT_CELL_TIMEOUT, DEFAULT_MEMORY, DEFAULT_TIMEOUT, GIB
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m coursework grade",
+        description="Autograde students' notebooks with nbgrader, each kernel in a sandbox and in grading "
+        f"mode ({GRADING_ENV}=1), and write a CSV gradebook.",
+    )
+    add = parser.add_argument
+    add("submissions", metavar="SUBMISSIONS_DIR", help="folder of <student>/<notebook>.ipynb")
+    add("--output", default="gradebook.csv", help="CSV gradebook to write (default: %(default)s)")
+    add("--graded-dir", default="build/graded",
+        help="where the executed notebooks and kernel logs go, <student>/<notebook>.ipynb "
+        "(default: %(default)s); '' to keep none")
+    add("--notebooks", nargs="+", metavar="NOTEBOOK",
+        help="notebooks to grade (name, stem or prefix such as 02); students without one get a "
+        "'missing notebook' row (default: every course notebook someone submitted)")
+    add("--notebook-dir", default="notebooks", help="source notebooks (default: %(default)s)")
+    add("--timeout", type=float, default=DEFAULT_TIMEOUT,
+        help="seconds one submitted notebook may take in all (default: %(default)g)")
+    add("--cell-timeout", type=int, default=DEFAULT_CELL_TIMEOUT,
+        help="seconds one cell may run (default: %(default)s; nbgrader's own default is 30)")
+    add("--memory", type=float, default=DEFAULT_MEMORY / GIB,
+        help="GB of memory one kernel may use, all its processes together (default: %(default)g)")
+    add("--jobs", type=int, default=1, help="submissions graded in parallel (default: 1)")
+    add("--no-sandbox", action="store_true",
+        help="run the kernels without the bubblewrap sandbox (student code then runs with your "
+        "privileges; the summary warns and every gradebook row says so)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python -m coursework grade`` (see the module doc)."""
+    args = _parser().parse_args(argv)
+    try:
+        grades = grade_submissions(
+            args.submissions,
+            notebooks=args.notebooks,
+            notebook_dir=args.notebook_dir,
+            graded_dir=args.graded_dir or None,
+            timeout=args.timeout,
+            cell_timeout=args.cell_timeout,
+            memory=int(args.memory * GIB),
+            jobs=args.jobs,
+            sandbox=not args.no_sandbox,
+            echo=lambda line: print(line, flush=True),
+        )
+    except (FileNotFoundError, ValueError, SandboxUnavailable) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ReleaseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    path = write_gradebook(grades, args.output)
+    print()
+    print(format_summary(grades))
+    print(f"Gradebook: {path}" + (f"; graded notebooks: {args.graded_dir}/" if args.graded_dir else ""))
+    return 1 if any(r.status == "error" for r in grades.results) else 0

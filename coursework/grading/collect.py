@@ -1,0 +1,103 @@
+"""Stage 1, collect: find each student's file for each notebook, and read it.
+
+``SUBMISSIONS_DIR`` holds one folder per student with that student's
+notebooks: ``<student>/<notebook>.ipynb``.  nbgrader's own layout
+``<student>/<assignment>/<notebook>.ipynb`` (the assignment is the
+notebook's stem) works too, and so does a single file whose name contains
+the notebook's stem, such as ``Copy of 02_softmax_cross_entropy.ipynb``.
+Folders whose name starts with ``.`` or ``_`` are ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .._kernels import first_line
+
+__all__ = ["Submission", "Unreadable", "student_folders", "find_submission", "collect", "read_submission"]
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One student's file for one notebook (``file`` None: not submitted;
+    ``note``: the file was found under another name)."""
+
+    index: int
+    student: str
+    notebook: str
+    file: Path | None
+    note: str | None = None
+
+
+class Unreadable(ValueError):
+    """A submission that is not a readable notebook (message: the reason)."""
+
+
+def student_folders(submissions_dir: Path) -> list[Path]:
+    """The student folders, sorted (``.``/``_`` folders are ignored)."""
+    return sorted(p for p in submissions_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+def find_submission(folder: Path, name: str) -> tuple[Path | None, str | None]:
+    """The file of notebook ``name`` in a student's folder, and a note when
+    it was found under another name."""
+    stem = Path(name).stem
+    for candidate in (folder / name, folder / stem / name):
+        if candidate.is_file():
+            return candidate, None
+    others = [
+        p
+        for p in sorted(folder.glob("*.ipynb")) + sorted(folder.glob("*/*.ipynb"))
+        if stem in p.name and ".ipynb_checkpoints" not in p.parts
+    ]
+    if len(others) == 1:
+        return others[0], f"graded {others[0].relative_to(folder).as_posix()!r} as {name}"
+    return None, None
+
+
+def collect(folders: Sequence[Path], names: Sequence[str]) -> list[Submission]:
+    """One :class:`Submission` per student folder and notebook name, sorted
+    by student, then in the order of ``names``."""
+    found = []
+    for folder in sorted(folders, key=lambda p: p.name):
+        for name in names:
+            file, note = find_submission(folder, name)
+            found.append(Submission(len(found), folder.name, name, file, note))
+    return found
+
+
+def read_submission(path: Path) -> Any:
+    """Read a submitted notebook, filling in what a sloppy editor may have
+    left out of a cell (metadata, outputs...).
+
+    Raises
+    ------
+    Unreadable
+        Not UTF-8, not JSON, not a notebook.
+    """
+    import nbformat
+    from nbformat.reader import NotJSONError
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise Unreadable("invalid notebook JSON: the file is not UTF-8 text") from None
+    try:
+        nb = nbformat.reads(text, as_version=4)
+    except NotJSONError as exc:
+        raise Unreadable(f"invalid notebook JSON: {first_line(str(exc), 200)}") from None
+    except Exception as exc:  # ValidationError, NBFormatError, AttributeError...
+        raise Unreadable(f"not a Jupyter notebook: {first_line(str(exc), 200) or type(exc).__name__}") from None
+    if not isinstance(nb.get("cells"), list) or not all(isinstance(c, dict) for c in nb.cells):
+        raise Unreadable("not a Jupyter notebook: no list of cells")
+    for cell in nb.cells:
+        cell.setdefault("metadata", nbformat.NotebookNode())
+        cell.setdefault("source", "")
+        cell.setdefault("cell_type", "code")
+        if cell.cell_type == "code":
+            cell.setdefault("outputs", [])
+            cell.setdefault("execution_count", None)
+    return nb

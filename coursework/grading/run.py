@@ -1,0 +1,242 @@
+"""Stage 3, run one submission in the sandbox: data in, data out.
+
+:func:`run_submission` takes a :class:`Job` (the prepared submission as
+notebook JSON, the gradebook template as bytes, the assignment id, the
+limits, the sandbox) and returns an :class:`Outcome` (the graded notebook
+as JSON, the scores nbgrader recorded, the logs, the worker's report).  It
+touches nothing but a temporary folder of its own, so it can run anywhere
+the course package is installed, in parallel with others, or on a remote
+worker.
+
+Inside: a private nbgrader course directory is built from the template,
+``python -m coursework.grading._worker`` runs nbgrader's ``autograde`` in a
+subprocess of its own (its own process group, killed as a whole when the
+per-notebook limit ``Limits.timeout`` runs out), and the kernel it starts
+runs in the sandbox.  The worker's output is drained into memory keeping
+only its head and tail, so a kernel writing gigabytes cannot fill memory or
+disk.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .._kernels import kernel_env
+from ..config import GRADING_ENV, HEADLESS_ENV, RESULTS_ENV
+from .spec import Limits, SandboxSpec, WorkerReport, WorkerSpec
+
+__all__ = ["STUDENT_ID", "Job", "Outcome", "run_submission"]
+
+#: nbgrader's student id inside each private course directory.
+STUDENT_ID = "student"
+#: First uid of the sandboxed kernels when grading as root (one uid per submission).
+FIRST_UID = 200_000
+_LOG_KEEP = 100_000  # characters of a worker's output kept (head and tail)
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything needed to grade one submission.
+
+    ``notebook`` is the submission (notebook JSON, already repaired),
+    ``gradebook`` the template ``gradebook.db``; ``untrusted_from`` and
+    ``untrusted_reason`` come from the screen; ``env`` holds extra variables
+    for the kernel; ``index`` numbers the job within its batch.
+    """
+
+    name: str
+    assignment: str
+    notebook: str
+    gradebook: bytes
+    limits: Limits = field(default_factory=Limits)
+    sandbox: SandboxSpec | None = None
+    env: dict[str, str] = field(default_factory=dict)
+    untrusted_from: int | None = None
+    untrusted_reason: str = ""
+    index: int = 0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What running one submission gave.
+
+    ``status``: ``"finished"`` (nbgrader wrote the graded notebook),
+    ``"failed"`` (it gave up; ``report.errors`` says why) or ``"timeout"``
+    (``running_cell`` was running when the limit ran out).  ``graded``: the
+    executed notebook as JSON; ``scores``: ``{grade_id: points}`` from the
+    gradebook; ``log``: nbgrader's output; ``kernel_log``: the kernel
+    process's own stdout and stderr.
+    """
+
+    status: str
+    graded: str | None
+    scores: dict[str, float | None]
+    log: str
+    kernel_log: bytes
+    report: WorkerReport | None
+    running_cell: int | None
+    seconds: float
+
+
+def _worker_env(extra: dict[str, str]) -> dict[str, str]:
+    """The worker's (and, without a sandbox, the kernel's) environment."""
+    return kernel_env(
+        extra,
+        drop=(RESULTS_ENV,),  # record() in the notebooks writes nothing
+        defaults={"TF_CPP_MIN_LOG_LEVEL": "2"},
+        fixed={"MPLBACKEND": "Agg", HEADLESS_ENV: "1", "PYTHONUNBUFFERED": "1", GRADING_ENV: "1"},
+    )
+
+
+class _Drain(threading.Thread):
+    """Read a pipe to its end, keeping only its head and tail."""
+
+    def __init__(self, pipe: Any) -> None:
+        super().__init__(daemon=True)
+        self.pipe = pipe
+        self.head, self.tail, self.dropped = bytearray(), bytearray(), 0
+
+    def run(self) -> None:
+        half = _LOG_KEEP // 2
+        for chunk in iter(lambda: self.pipe.read(65536), b""):
+            room = half - len(self.head)
+            if room > 0:
+                self.head += chunk[:room]
+                chunk = chunk[room:]
+            self.tail += chunk
+            if len(self.tail) > half:
+                self.dropped += len(self.tail) - half
+                del self.tail[: len(self.tail) - half]
+
+    def text(self) -> str:
+        middle = f"\n[... {self.dropped:,} bytes dropped ...]\n" if self.dropped else ""
+        return self.head.decode("utf-8", "replace") + middle + self.tail.decode("utf-8", "replace")
+
+
+def _kill_group(pid: int | None) -> None:
+    if pid is None:
+        return
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+def _read_int(path: Path) -> int | None:
+    try:
+        return int(path.read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _start_worker(spec_path: Path, env: dict[str, str]) -> tuple[subprocess.Popen, _Drain]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "coursework.grading._worker", str(spec_path)],
+        cwd=spec_path.parent,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group, killed as a whole
+    )
+    drain = _Drain(proc.stdout)
+    drain.start()
+    return proc, drain
+
+
+def _wait(proc: subprocess.Popen, drain: _Drain, timeout: float, root: Path) -> bool:
+    """Wait for the worker; False when the time limit ran out (it and the
+    kernel's sandbox are then killed)."""
+    try:
+        proc.wait(timeout=timeout)
+        finished = True
+    except subprocess.TimeoutExpired:
+        finished = False
+        _kill_group(_read_int(root / "kernel.pid"))  # the sandbox dies with its first process
+        _kill_group(proc.pid)
+        proc.wait()
+    drain.join(timeout=5)
+    if drain.is_alive():  # a process the kernel started still holds the pipe
+        _kill_group(_read_int(root / "kernel.pid"))
+        drain.join(timeout=5)
+    if not drain.is_alive():
+        proc.stdout.close()  # type: ignore[union-attr]
+    return finished
+
+
+def _layout(job: Job, work: Path) -> WorkerSpec:
+    """The private course directory, runtime and scratch folders of a job."""
+    root = work / "course"
+    submitted = root / "submitted" / STUDENT_ID / job.assignment / job.name
+    submitted.parent.mkdir(parents=True)
+    (root / "gradebook.db").write_bytes(job.gradebook)
+    submitted.write_text(job.notebook, encoding="utf-8")
+    runtime = Path(tempfile.mkdtemp(prefix="cw-", dir="/tmp" if os.path.isdir("/tmp") else None))
+    (work / "scratch").mkdir()
+    sandbox = job.sandbox
+    if sandbox is not None and sandbox.uid is not None:
+        sandbox = dataclasses.replace(sandbox, uid=FIRST_UID + job.index % 100_000)
+        os.chown(runtime, sandbox.uid, sandbox.uid)
+    return WorkerSpec(
+        root=str(root), assignment=job.assignment, student=STUDENT_ID, runtime=str(runtime),
+        scratch=str(work / "scratch"), report=str(work / "report.json"), kernel_log=str(work / "kernel.log"),
+        limits=job.limits, sandbox=sandbox, env=dict(job.env), untrusted_from=job.untrusted_from,
+        untrusted_reason=job.untrusted_reason,
+    )
+
+
+def _read_scores(root: Path, assignment: str) -> dict[str, float | None]:
+    import warnings
+
+    from nbgrader.api import Gradebook
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SQLAlchemy's SAWarnings
+        with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+            submission = gb.find_submission_notebook(assignment, assignment, STUDENT_ID)
+            return {g.name: (None if g.auto_score is None else float(g.auto_score)) for g in submission.grades}
+
+
+def _results(spec: WorkerSpec, job: Job) -> tuple[str | None, dict[str, float | None], WorkerReport | None]:
+    root = Path(spec.root)
+    graded = root / "autograded" / STUDENT_ID / job.assignment / job.name
+    try:
+        report = WorkerReport.from_json(Path(spec.report).read_text())
+    except (OSError, ValueError, TypeError):
+        report = None
+    if report is None or not report.finished or not graded.is_file():
+        return None, {}, report
+    return graded.read_text(encoding="utf-8"), _read_scores(root, job.assignment), report
+
+
+def run_submission(job: Job) -> Outcome:
+    """Grade one submission in a worker subprocess and a sandboxed kernel
+    (see the module docstring); never raises for what the submission does."""
+    start = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="coursework-run-") as tmp:
+        work = Path(tmp)
+        spec = _layout(job, work)
+        try:
+            spec_path = work / "spec.json"
+            spec_path.write_text(spec.to_json())
+            proc, drain = _start_worker(spec_path, _worker_env(job.env))
+            finished = _wait(proc, drain, job.limits.timeout, Path(spec.root))
+            log = drain.text()
+            graded, scores, report = _results(spec, job) if finished else (None, {}, None)
+            kernel_log = Path(spec.kernel_log).read_bytes()[-200_000:] if Path(spec.kernel_log).exists() else b""
+            running = _read_int(Path(spec.root) / "cell")
+        finally:
+            shutil.rmtree(spec.runtime, ignore_errors=True)
+    status = "timeout" if not finished else ("finished" if graded is not None else "failed")
+    return Outcome(status, graded, scores, log, kernel_log, report, running, time.monotonic() - start)

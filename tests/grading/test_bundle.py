@@ -1,0 +1,117 @@
+"""``python -m coursework release --bundle DIR``: the student course holds
+no solution, no hidden test, nothing either could be recovered from."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from coursework.config import REPOSITORY_URL, STUDENT_REPOSITORY_URL
+from coursework.grading.bundle import MARKER, write_bundle
+from tests.conftest import REPO_ROOT
+
+REAL = sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+_REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
+#: Solution lines the package holds for its own reasons: the input checks that
+#: coursework.plotting's confusion-matrix plot makes too (notebook 05's answer
+#: makes the same ones); the answer cannot be recovered from them.
+SHARED_WITH_PACKAGE = {
+    "cm = np.asarray(cm)",
+    "if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or cm.shape[0] < 2:",
+}
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory):
+    root = tmp_path_factory.mktemp("bundle") / "course"
+    written = write_bundle(root, notebook_dir=REPO_ROOT / "notebooks")
+    return root, written
+
+
+def _secret_lines() -> dict[str, str]:
+    """Every line of every solution and hidden test (stripped, at least 12
+    characters and not a line the lesson itself shows) -> where it is from."""
+    secret, shown = {}, set()
+    for path in REAL:
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            regions = _REGION.findall(cell.source)
+            rest = _REGION.sub("", cell.source)
+            shown |= {line.strip() for line in rest.splitlines()}
+            for _, body in regions:
+                for line in body.splitlines():
+                    if len(line.strip()) >= 12:
+                        secret[line.strip()] = f"{path.name}: {line.strip()}"
+    return {line: where for line, where in secret.items() if line not in shown and line not in SHARED_WITH_PACKAGE}
+
+
+def test_bundle_layout(bundle):
+    root, written = bundle
+    assert sorted(p.name for p in (root / "notebooks").iterdir()) == [p.name for p in REAL]
+    assert (root / "coursework" / "__init__.py").is_file() and (root / "README.md").is_file()
+    assert not (root / "coursework" / "grading").exists(), "the grader stays out"
+    for name in ("pyproject.toml", "environment.yml", "ci/constraints.txt", "scripts/setup.sh", "data/README.md",
+                 MARKER):
+        assert (root / name).is_file(), name
+    assert not list(root.rglob("__pycache__")) and all(p.is_file() for p in written)
+
+
+def test_bundle_holds_no_marker_and_no_line_of_a_solution(bundle):
+    root, _ = bundle
+    secrets = _secret_lines()
+    assert len(secrets) > 50, "the scan must have something to look for"
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for marker in MARKERS:
+            assert marker not in text, f"{path.relative_to(root)} holds {marker!r}"
+        lines = {line.strip() for line in text.replace("\\n", "\n").splitlines()}
+        leaked = [where for line, where in secrets.items() if line in lines]
+        assert not leaked, f"{path.relative_to(root)} holds solution lines: {leaked[:3]}"
+
+
+def test_bundle_points_at_the_students_repository(bundle):
+    root, _ = bundle
+    for path in [root / "pyproject.toml", root / "coursework" / "config.py", *sorted((root / "notebooks").iterdir())]:
+        text = path.read_text()
+        assert re.search(re.escape(REPOSITORY_URL) + r"(?![\w.-])", text) is None, path.name
+    assert STUDENT_REPOSITORY_URL in (root / "pyproject.toml").read_text()
+    assert STUDENT_REPOSITORY_URL in (root / "README.md").read_text()
+
+
+def _in_bundle(root, code: str) -> subprocess.CompletedProcess:
+    """Run ``code`` with the bundle's package (not this checkout's editable install)."""
+    prelude = "import sys; sys.meta_path = [f for f in sys.meta_path if 'editable' not in getattr(f, '__module__', '')]; "
+    return subprocess.run([sys.executable, "-c", prelude + code], cwd=root, capture_output=True, text=True,
+                          timeout=120, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
+
+
+def test_bundle_package_imports_and_has_no_grading_commands(bundle):
+    root, _ = bundle
+    done = _in_bundle(root, "import coursework, coursework.config as c; print(coursework.__file__, c.REPOSITORY_URL)")
+    assert done.stdout.split() == [str(root / "coursework" / "__init__.py"), STUDENT_REPOSITORY_URL], done.stderr
+    run = _in_bundle(root, "import runpy; sys.argv = ['coursework', 'grade', 'x']; "
+                           "runpy.run_module('coursework', run_name='__main__')")
+    assert run.returncode == 2 and "not part of this copy of the course" in run.stderr, run.stderr
+
+
+def test_rewriting_a_bundle_keeps_git_and_refuses_other_folders(tmp_path):
+    root = tmp_path / "course"
+    write_bundle(root, notebook_dir=REPO_ROOT / "notebooks", notebooks=[REAL[0].name])
+    (root / ".git").mkdir()
+    (root / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (root / "stale.txt").write_text("old")
+    write_bundle(root, notebook_dir=REPO_ROOT / "notebooks", notebooks=[REAL[0].name])
+    assert (root / ".git" / "HEAD").is_file() and not (root / "stale.txt").exists()
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "thesis.tex").write_text("mine")
+    with pytest.raises(ValueError, match="not written by `release --bundle`"):
+        write_bundle(tmp_path / "other", notebook_dir=REPO_ROOT / "notebooks")
+    with pytest.raises(ValueError, match="instructor's repository"):
+        write_bundle(REPO_ROOT, notebook_dir=REPO_ROOT / "notebooks")
