@@ -33,7 +33,7 @@ def _distinct_words(sequences: Sequence[Sequence[int]], chunk: int = 2048) -> tu
     Fills a small dense multi-hot block of ``chunk`` reviews at a time and reads
     its ones back with ``np.nonzero`` (faster than sorting every word).
     """
-    lengths = np.array([len(sequence) for sequence in sequences], dtype=np.int64)
+    lengths = np.fromiter(map(len, sequences), dtype=np.int64, count=len(sequences))
     width = 1 + max((int(np.max(s)) for s in sequences if len(s)), default=0)
     words, counts = [], []
     for start in range(0, len(lengths), chunk):
