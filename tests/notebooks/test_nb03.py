@@ -11,6 +11,11 @@ import pytest
 
 from tests.notebooks.conftest import notebook_path
 from tests.notebooks.exercises import assert_answers_unused, format_problems, nbgrader
+from tests.notebooks.frame import (
+    assert_ends_with_questions_experiments_and_optional,
+    assert_exercises_last_with_points,
+    assert_main_path_within,
+)
 from tests.notebooks.thresholds import bounds_for, check_metric
 
 #: The exercises' answers, and how a lesson cell would call them.
@@ -105,16 +110,7 @@ def test_exercises_follow_the_nbgrader_format(cells):
 
 
 def test_exercises_come_after_the_lesson_with_points_in_their_headings(cells):
-    kinds = ["exercise" if nbgrader(c) else c.cell_type for c in cells]
-    first = kinds.index("exercise")
-    optional = next(i for i, c in enumerate(cells) if c.source.startswith("## Under the hood"))
-    later_code = [c.source for c in cells[first:optional] if c.cell_type == "code" and not nbgrader(c)]
-    assert all("coursework.record(" in src for src in later_code), \
-        "between the exercises and the optional section, only the results cell"
-    headings = [c.source.splitlines()[0] for c in cells if c.cell_type == "markdown"
-                and c.source.startswith("### Exercise")]
-    test_points = [nbgrader(c)["points"] for c in cells if nbgrader(c).get("grade")]
-    assert [int(re.search(r"\((\d+) points?\)", h).group(1)) for h in headings] == test_points
+    assert_exercises_last_with_points(cells)
 
 
 def test_the_lesson_runs_without_the_exercise_answers(cells):
@@ -122,16 +118,8 @@ def test_the_lesson_runs_without_the_exercise_answers(cells):
 
 
 def test_the_notebook_ends_with_questions_experiments_and_an_optional_section(cells):
-    titles = [c.source.splitlines()[0] for c in cells if c.cell_type == "markdown" and c.source.startswith("## ")]
-    assert titles[-3:-1] == ["## Check your understanding", "## Experiments to try"]
-    assert titles[-1].startswith("## Under the hood (optional)")
+    assert_ends_with_questions_experiments_and_optional(cells)
 
 
 def test_main_path_is_within_the_length_target(cells):
-    main = cells[:next(i for i, c in enumerate(cells) if c.source.startswith("## Under the hood"))]
-    prose = [len(re.sub(r"<[^>]+>|\(https?://[^)]*\)", " ", c.source).split())
-             for c in main if c.cell_type == "markdown"]
-    code_lines = sum(len([line for line in c.source.splitlines() if line.strip()])
-                     for c in main if c.cell_type == "code" and not nbgrader(c))
-    assert sum(prose) <= 2600 and code_lines <= 250
-    assert max(prose) <= 150, "no markdown cell over 150 words"
+    assert_main_path_within(cells)
