@@ -4,7 +4,6 @@ thresholds."""
 
 from __future__ import annotations
 
-import re
 
 import nbformat
 import pytest

@@ -6,7 +6,6 @@ notebook's peak memory (measured inside the kernel)."""
 
 from __future__ import annotations
 
-import re
 
 import nbformat
 import pytest
