@@ -120,6 +120,14 @@ def sweep(notebook: Path, seeds: Sequence[int], workdir: Path) -> dict[str, Any]
     }
 
 
+def _dumps(data: dict[str, Any]) -> str:
+    """JSON with one line per metric, so a diff shows which metric moved."""
+    head = {k: v for k, v in data.items() if k != "metrics"}
+    body = json.dumps(head, indent=1)[:-2]
+    metrics = ",\n".join(f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in data["metrics"].items())
+    return f"{body},\n \"metrics\": {{\n{metrics}\n }}\n}}\n"
+
+
 def write_report(path: Path = REPORT) -> None:
     """The bounded metrics' figures and thresholds, as one Markdown table."""
     from tests.notebooks.thresholds import BOUNDS, bounds_for
@@ -176,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for notebook in chosen:
                 data = sweep(notebook, seeds, Path(tmp) / notebook.stem)
                 out = MEASURED_DIR / f"{notebook.name[:2]}.json"
-                out.write_text(json.dumps(data, indent=1) + "\n")
+                out.write_text(_dumps(data))
                 print(f"wrote {out.relative_to(REPO)}", flush=True)
     os.chdir(REPO)
     write_report()

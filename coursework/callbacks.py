@@ -20,7 +20,7 @@ import keras
 import numpy as np
 
 from .config import HEADLESS_ENV
-from .plotting import _draw_history, _resolve_metrics
+from .plotting.history import draw_history, select_metrics
 
 __all__ = ["HEADLESS_ENV", "LivePlot", "ParameterHistory", "is_headless"]
 
@@ -183,6 +183,9 @@ class LivePlot(keras.callbacks.Callback):
         Redraw every ``every`` epochs (and always after the last one).
     figsize : (float, float), optional
         Figure size in inches; default 4.5 x 3.5 per panel.
+    title : str, optional
+        Figure title, e.g. the model's name, so that the panels (titled by
+        metric) say which model they show.
 
     Attributes
     ----------
@@ -203,6 +206,7 @@ class LivePlot(keras.callbacks.Callback):
         metrics: Sequence[str] | str | None = None,
         every: int = 1,
         figsize: tuple[float, float] | None = None,
+        title: str | None = None,
     ) -> None:
         super().__init__()
         if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
@@ -217,6 +221,9 @@ class LivePlot(keras.callbacks.Callback):
         self.metrics = metrics
         self.every = int(every)
         self.figsize = figsize
+        if title is not None and not isinstance(title, str):
+            raise ValueError(f"`title` must be a string or None. Got {title!r} instead.")
+        self.title = title
         self.history: dict[str, list[float]] = {}
         self.figure: Any = None
         self._metrics: list[str] | None = None
@@ -233,9 +240,11 @@ class LivePlot(keras.callbacks.Callback):
             figsize = self.figsize or (4.5 * n, 3.5)
             self.figure = Figure(figsize=figsize, layout="constrained")
             self._axes = self.figure.subplots(1, n, squeeze=False).ravel()
+            if self.title:
+                self.figure.suptitle(self.title)
         for ax in self._axes:
             ax.clear()
-        _draw_history(self._axes, self.history, self._metrics)
+        draw_history(self._axes, self.history, self._metrics)
         self._drawn_epochs = self._n_epochs()
 
     def _png(self) -> Any:
@@ -265,7 +274,7 @@ class LivePlot(keras.callbacks.Callback):
         for key, value in (logs or {}).items():
             self.history.setdefault(key, []).append(float(np.asarray(value)))
         if self._metrics is None:
-            self._metrics = _resolve_metrics(self.history, self.metrics)
+            self._metrics = select_metrics(self.history, self.metrics)
         if self._headless or self._n_epochs() % self.every:
             return
         self._draw()

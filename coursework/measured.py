@@ -85,10 +85,10 @@ class Distribution:
 
 
 def _format(value: float) -> str:
-    """Whole numbers as such, others to 3 significant digits."""
+    """Whole numbers as such, others to 3 decimals (1 from 10 on)."""
     if float(value).is_integer():
         return str(int(value))
-    return f"{value:.3g}"
+    return f"{value:.1f}" if abs(value) >= 10 else f"{value:.3f}"
 
 
 @cache

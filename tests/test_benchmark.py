@@ -25,3 +25,49 @@ def test_toy_workload(variant):
     assert result["accuracy"] == 1.0
     assert result["train_s"] > 0
     assert 0 < result["peak_rss_mb"] <= 1536
+
+
+def _bench_module(name):
+    import importlib
+
+    sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(REPO_ROOT / "benchmarks"))
+
+
+def test_multiply_adds_of_a_dense_network_by_hand():
+    mlp_macs = _bench_module("workloads").mlp_macs
+    # 8-12-8-1: forward 96 + 96 + 8 = 200; backward: weight gradients 200, input gradients 96 + 8
+    assert mlp_macs((8, 12, 8, 1), trained=1, evaluated=0) == 200 + 200 + 104
+    assert mlp_macs((8, 12, 8, 1), trained=0, evaluated=3) == 3 * 200
+    # a sparse input: the first layer multiplies only the non-zero inputs
+    assert mlp_macs((10_000, 16, 1), trained=0, evaluated=1, nonzeros=100) == 100 * 16 + 16
+
+
+def test_the_machine_is_described():
+    machine = _bench_module("machine")
+    assert machine.simd_level().split(" ")[0] in ("AVX-512", "AVX2", "NEON", "SVE", "SSE", "unknown")
+    assert machine.cpu_model()
+    assert machine.peak_matmul_macs(size=256, repeats=1) > 1e6
+
+
+@pytest.mark.slow
+def test_sparse_and_dense_first_layers_agree():
+    import numpy as np
+
+    import coursework
+    from coursework.sparse import multi_hot_dataset, multi_hot_tensor
+
+    workloads = _bench_module("workloads")
+    coursework.seed_everything(0)
+    dense, sparse = workloads._imdb_model(), workloads._imdb_model(sparse=True)
+    sparse.set_weights(dense.get_weights())
+    reviews = [np.array([1, 14, 14, 9999]), np.array([1, 2]), np.array([1, 5, 7])]
+    x = np.zeros((3, 10_000), dtype=np.float32)
+    for row, review in enumerate(reviews):
+        x[row, review] = 1
+    expected = dense.predict(x, verbose=0)
+    assert np.allclose(sparse.predict(multi_hot_tensor(reviews), verbose=0), expected, atol=1e-6)
+    assert np.allclose(sparse.predict(multi_hot_dataset(reviews, batch_size=2), verbose=0), expected, atol=1e-6)

@@ -204,6 +204,15 @@ def test_liveplot_headless_in_a_kernel_shows_the_final_figure_once(data, monkeyp
     assert display_log == [("display", "Image")]
 
 
+def test_liveplot_title_names_the_model(data, monkeypatch, display_log):
+    monkeypatch.delenv(HEADLESS_ENV, raising=False)
+    x, y = data
+    live = LivePlot(title="linear model")
+    _linear_model().fit(x, y, epochs=2, batch_size=32, callbacks=[live], verbose=0)
+    assert [t.get_text() for t in live.figure.texts] == ["linear model"]  # the suptitle
+    assert LivePlot().title is None
+
+
 def test_liveplot_unknown_metric_raises(data, monkeypatch):
     monkeypatch.delenv(HEADLESS_ENV, raising=False)
     x, y = data
@@ -216,6 +225,7 @@ def test_liveplot_unknown_metric_raises(data, monkeypatch):
     [
         ({"every": 0}, r"`every` must be an integer >= 1. Got 0 instead."),
         ({"metrics": []}, r"`metrics` must be a metric name or a non-empty sequence"),
+        ({"title": 3}, r"`title` must be a string or None. Got 3 instead."),
     ],
 )
 def test_liveplot_invalid_arguments(kwargs, message):

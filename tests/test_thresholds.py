@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from coursework.measured import measured
-from tests.notebooks.thresholds import BOUNDS, bounds_for
+from tests.notebooks.thresholds import BOUNDS, NOISY, bounds_for
 
 ROWS = sorted(BOUNDS)
 
@@ -21,6 +21,9 @@ def test_a_five_point_loss_of_accuracy_fails(notebook, metric):
     if "accuracy" not in metric:
         pytest.skip("not an accuracy")
     dist = measured(notebook, metric)
+    if (notebook, metric) in NOISY:
+        assert dist.std > 0.0125, f"{notebook} {metric} is no longer noisy: remove it from NOISY"
+        pytest.skip(NOISY[(notebook, metric)])
     low, high = bounds_for(notebook, metric)
     if low is not None:
         assert dist.mean - low < 0.05, f"{notebook} {metric}: lower bound {low:.4f} too loose for {dist}"

@@ -76,7 +76,13 @@ def load_imdb(
     maxlen : int, optional
         Drop reviews with ``maxlen`` or more indices (start mark included).
     seed : int
-        Shuffle seed; 113 reproduces Keras' order.
+        Shuffle seed; 113 is Keras' default, so the reviews are shuffled the
+        way ``keras.datasets.imdb.load_data`` shuffles the file it reads.
+        Which review comes first still depends on the file: the offline
+        mirror's ``imdb.npz`` is rebuilt from the raw reviews and may hold
+        them in another order than Keras' download, so ``train_data[0]`` is
+        not a particular review.  The reviews, labels, split sizes and index
+        conventions are the same.
     start_char, oov_char, index_from : int
         The Keras conventions (1, 2, 3).
     data_home : path, optional
@@ -109,7 +115,7 @@ def load_imdb(
     if missing:
         raise CorruptDatasetError(f"{path} lacks the arrays {sorted(missing)}. {home.fix_hint(path)}")
 
-    rng = np.random.RandomState(seed)  # same draws, same order as Keras
+    rng = np.random.RandomState(seed)  # the same draws as Keras (the order also depends on the file)
     splits = []
     for split in ("train", "test"):
         x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]

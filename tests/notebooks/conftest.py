@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -32,9 +33,18 @@ def executed(tmp_path_factory):
                 pytest.skip("set COURSEWORK_DATA to the real dataset mirror")
             kernel_env = {"COURSEWORK_DATA": str(REAL_MIRROR)} if REAL_MIRROR else {}
             kernel_env.update(env)
-            runs[key] = run_notebook(
-                path, output_dir=output_dir / key.replace("'", "")[:40], timeout=600, env=kernel_env
-            )
+            # ipykernel forwards what libraries write to file descriptor 2
+            # (TensorFlow's C++ log) into cell outputs only when
+            # PYTEST_CURRENT_TEST is unset: without this the kernel would hide
+            # the very stderr boxes that test_clean_output.py looks for.
+            hidden = os.environ.pop("PYTEST_CURRENT_TEST", None)
+            try:
+                runs[key] = run_notebook(
+                    path, output_dir=output_dir / key.replace("'", "")[:40], timeout=600, env=kernel_env
+                )
+            finally:
+                if hidden is not None:
+                    os.environ["PYTEST_CURRENT_TEST"] = hidden
         result = runs[key]
         if not result.ok:
             pytest.fail(f"{path.name} failed: {result.error}")

@@ -1,4 +1,4 @@
-"""Notebook 05, Fashion-MNIST: a linear model vs a one-hidden-layer MLP.
+"""Notebook 05, Fashion-MNIST: a linear model, a one-hidden-layer MLP and a 256-128 network.
 
 Quick tests read the notebook: the lesson's ingredients, and exercises in
 nbgrader's format whose solutions pass their tests (hidden ones included)
@@ -33,9 +33,8 @@ NOTEBOOK = notebook_path("05")
 EXERCISE_USES = (r"\bdense_stack_params\(", r"\bbuild_mlp\(", r"\bmost_mixed_up_pair\(")
 #: Lesson cells the exercise tests rely on (model building only, no data, no
 #: training), found by what they define.
-LESSON_DEFINITIONS = ("GRADING = ", "import keras", "linear_model = keras.Sequential(",
-                      "mlp = keras.Sequential(", "mlp_functional = keras.Model(",
-                      "def layer_table(")
+LESSON_DEFINITIONS = ("GRADING = ", "import keras", "linear_model = keras.Sequential(", "n_pixels, n_classes = ",
+                      "mlp = keras.Sequential(", "def layer_table(", "deep = keras.Sequential(")
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +57,7 @@ def lesson_source(cells):
 
 def namespace(lesson_source) -> dict:
     """The lesson's models, plus a confusion matrix standing in for the trained MLP's."""
-    from coursework.plotting import most_confused_pair
+    from coursework.evaluation import most_confused_pair
 
     scope: dict = {}
     exec(lesson_source, scope)
@@ -83,14 +82,23 @@ def test_the_lesson_covers_the_issue(cells):
         "n_pixels * n_classes + n_classes", "n_pixels * n_hidden + n_hidden",
         "n_hidden * n_classes + n_classes", "assert linear_model.count_params() == linear_params",
         "assert mlp.count_params() == mlp_params",
+        # lecture 003's deeper network, with a logits output and from_logits=True
+        'keras.layers.Dense(256, activation="relu")', "keras.layers.Dense(10),  # logits",
+        "assert deep.count_params() == deep_params", "from_logits=True",
+        "compile_and_fit(deep, from_logits=True)", "keras.ops.softmax(deep_logits)",
+        # reading the models: weight templates, probability bars
+        "kernel.T.reshape(n_classes, 28, 28)", "plot_image_probabilities(",
         # Sequential and Functional, compared programmatically
         "keras.Model(inputs=inputs, outputs=outputs", "assert layer_table(mlp) == layer_table(mlp_functional)",
         # the lecture's training recipe
-        "keras.optimizers.Adam(", '"sparse_categorical_crossentropy"', "validation_split=0.1",
+        "keras.optimizers.Adam(", "SparseCategoricalCrossentropy(from_logits=from_logits)",
+        "validation_split=0.1",
         "batch_size=BATCH_SIZE", "plot_history(",
         # predictions, mistakes, confusion matrix
         ".predict(x_test", "argmax(axis=1)", "max_sum_error <= 1e-5", "predictions=predicted",
         "plot_confusion_matrix(", "most_confused_pair(cm, CLASS_NAMES)",
+        # which classes got better and worse, computed rather than claimed
+        'np.flatnonzero(change > 0)', 'np.flatnonzero(change < 0)',
     ):
         assert needle in code, needle
     assert re.search(r"^EPOCHS = 1 if GRADING else 5$", code, re.M)
@@ -103,6 +111,25 @@ def test_the_notebook_is_backend_agnostic(cells):
         assert not re.search(r"^\s*(import|from) (tensorflow|jax|torch)\b", source, re.M)
         assert not re.search(r"\b(Dense|Flatten)\([^)]*input_shape=", source), "use keras.Input"
         assert not re.search(r"\blr=", source), "learning_rate="
+
+
+def test_exercises_come_after_the_lesson_with_points_in_their_headings(cells):
+    kinds = ["exercise" if nbgrader(c) else c.cell_type for c in cells]
+    first, last = kinds.index("exercise"), len(kinds) - kinds[::-1].index("exercise")
+    lesson_code = [c.source for c in cells[first:] if c.cell_type == "code" and not nbgrader(c)]
+    assert all("coursework.record(" in src or "Under the hood" in src or "time.perf_counter" in src
+               for src in lesson_code), "only results and optional cells after the exercises"
+    headings = [c.source.splitlines()[0] for c in cells[first - 8:last]
+                if c.cell_type == "markdown" and c.source.startswith("### Exercise")]
+    test_points = [nbgrader(c)["points"] for c in cells if nbgrader(c).get("grade")]
+    assert [int(re.search(r"\((\d+) points?\)", h).group(1)) for h in headings] == test_points
+
+
+def test_the_notebook_ends_with_questions_experiments_and_an_optional_section(cells):
+    titles = [c.source.splitlines()[0] for c in cells if c.cell_type == "markdown"
+              and c.source.startswith("## ")]
+    assert titles[-3:] == ["## Check your understanding", "## Experiments to try",
+                           "## Under the hood (optional): memory and speed"]
 
 
 def test_the_lesson_runs_without_the_exercise_answers(cells):
@@ -134,32 +161,29 @@ def test_student_stubs_fail_the_visible_tests(cells, lesson_source):
 def test_hidden_tests_catch_wrong_answers(cells, lesson_source):
     """Answers that pass the visible tests but miss a stated requirement fail."""
     wrong = {
-        # right for one or two layers only: does not chain a longer stack
+        # unrolled for the visible stacks (up to three layers): misses a fourth
         "dense_stack_params": (
             "def dense_stack_params(n_inputs, units):\n"
-            "    units = list(units)\n"
-            "    total = n_inputs * units[0] + units[0] if units else 0\n"
-            "    if len(units) > 1:\n"
-            "        total += units[0] * units[1] + units[1]\n"
-            "    return total\n"
+            "    sizes = [n_inputs] + list(units)[:3]\n"
+            "    return int(sum(a * b + b for a, b in zip(sizes, sizes[1:])))\n"
         ),
-        # the lesson's MLP for any arguments: ignores input_shape and n_classes
+        # written for the visible cases, at most two hidden layers
         "build_mlp": (
             "def build_mlp(hidden_units=(128,), n_classes=10, input_shape=(28, 28)):\n"
-            "    inputs = keras.Input(shape=(28, 28))\n"
+            "    inputs = keras.Input(shape=input_shape)\n"
             "    x = keras.layers.Flatten()(inputs)\n"
-            "    for units in hidden_units:\n"
+            "    for units in list(hidden_units)[:2]:\n"
             "        x = keras.layers.Dense(units, activation='relu')(x)\n"
-            "    outputs = keras.layers.Dense(10, activation='softmax')(x)\n"
+            "    outputs = keras.layers.Dense(n_classes, activation='softmax')(x)\n"
             "    return keras.Model(inputs=inputs, outputs=outputs)\n"
         ),
-        # right pair, but never checks that there is one name per class
+        # checks squareness, not that the matrix is 2-D (a 1-D input crashes, 3-D passes)
         "most_mixed_up_pair": (
             "def most_mixed_up_pair(cm, class_names):\n"
             "    cm = np.asarray(cm)\n"
-            "    if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or cm.shape[0] < 2:\n"
+            "    if len(cm) < 2 or cm.shape[0] != cm.shape[-1] or len(class_names) != len(cm):\n"
             "        raise ValueError('square')\n"
-            "    both = cm + cm.T\n"
+            "    both = cm + np.swapaxes(cm, 0, -1)\n"
             "    rows, cols = np.triu_indices(len(cm), k=1)\n"
             "    best = int(np.argmax(both[rows, cols]))\n"
             "    a, b = rows[best], cols[best]\n"
@@ -167,7 +191,20 @@ def test_hidden_tests_catch_wrong_answers(cells, lesson_source):
         ),
     }
     scope = namespace(lesson_source)
-    assert_hidden_tests_catch(cells, wrong, lambda: scope)
+    assert_hidden_tests_catch(cells, wrong, lambda: scope, raises=(AssertionError, IndexError))
+
+
+def test_visible_tests_cover_the_graded_requirements(cells):
+    """Hidden tests may use other inputs, never other requirements (issue 14)."""
+    from tests.notebooks.exercises import exercises, visible_tests
+
+    (_, params), (_, builder), (_, pair) = [(a, visible_tests(t)) for a, t in exercises(cells)]
+    assert "dense_stack_params(5, [])" in params and "(256, 128, 10)" in params
+    assert "hidden_units=()" in builder and "hidden_units=(256, 128)" in builder
+    assert "n_classes=3, input_shape=(8, 8)" in builder and "is not _model.layers[-1]" in builder
+    for needle in ("[[0, 0, 7], [1, 0, 0], [0, 0, 0]]", "np.array([[0.5, 0.2], [0.1, 0.7]])",
+                   'np.zeros((3, 3)), ["a", "b"]', "do not modify the matrix"):
+        assert needle in pair, needle
 
 
 # --------------------------------------------------------------------------
@@ -203,6 +240,23 @@ def test_parameter_counts_are_exact(metrics):
     assert metrics["linear_params"] == 784 * 10 + 10 == 7_850
     assert metrics["mlp_layer_params"] == [0, 784 * 128 + 128, 128 * 10 + 10] == [0, 100_480, 1_290]
     assert metrics["mlp_params"] == 101_770
+    assert metrics["deep_params"] == 784 * 256 + 256 + 256 * 128 + 128 + 128 * 10 + 10 == 235_146
+
+
+@pytest.mark.slow
+def test_from_logits_avoids_the_clip(metrics):
+    """Logits 0 and 30, true class 0: the loss from logits is exact, from a
+    probability it stops at Keras' clip, -ln(1e-7)."""
+    assert metrics["loss_from_logits"] == pytest.approx(30.0, abs=1e-4)
+    assert metrics["loss_from_probabilities"] == pytest.approx(-np.log(1e-7), abs=1e-3)
+
+
+@pytest.mark.slow
+def test_hidden_layers_beat_the_linear_model(metrics):
+    check_metric(metrics, "05", "deep_test_accuracy")
+    assert metrics["linear_test_accuracy"] < min(metrics["mlp_test_accuracy"],
+                                                 metrics["deep_test_accuracy"])
+    assert 0 <= metrics["classes_better_with_mlp"] <= 10
 
 
 @pytest.mark.slow

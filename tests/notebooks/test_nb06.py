@@ -3,9 +3,9 @@
 Quick tests read the notebook: the lesson's ingredients, and exercises in
 nbgrader's format whose solutions pass their tests (hidden ones included)
 while the student stubs fail them.  Slow tests execute it and check what it
-records against values computed here independently: exact truth tables,
-gradients to 1e-6, XOR learned to 4/4, the collapsed linear network, the
-optimizers' paths and the batch-size comparison.
+records against values computed here independently: exact truth tables, the
+Iris versicolor networks with the deck's and our weights, XOR learned, and the
+collapsed linear network; trained numbers against their measured bounds.
 """
 
 from __future__ import annotations
@@ -31,10 +31,9 @@ from tests.notebooks.exercises import (
 
 NOTEBOOK = notebook_path("06")
 #: The exercises' answers, and how a lesson cell would call them.
-EXERCISE_USES = (r"\bnand_weights\(", r"\bnumerical_gradient\(", r"\bmomentum_step\(")
+EXERCISE_USES = (r"\bnand_weights\(", r"\bcollapse_linear\(")
 #: Lesson cells the exercise tests rely on (cheap: no training), found by what they define.
-LESSON_DEFINITIONS = ("GRADING = ", "def sigmoid64(", "def sigmoid_neuron(",
-                      "def network_loss_and_grads(", "def valley_loss(")
+LESSON_DEFINITIONS = ("GRADING = ", "def sigmoid64(", "def sigmoid_neuron(")
 
 
 def sigmoid(z):
@@ -68,37 +67,46 @@ def namespace(lesson_source) -> dict:
 def test_the_lesson_covers_the_issue(cells):
     code = "\n".join(cell.source for cell in cells if cell.cell_type == "code")
     for needle in (
-        # 1. activations
+        # 1. activations; leaky ReLU drawn so that ReLU's positive branch stays visible
         "keras.activations.sigmoid", "keras.activations.tanh", "keras.activations.relu",
-        "keras.activations.leaky_relu", "sig * (1 - sig)",
-        # 2. logic gates with hand-set weights
+        "keras.activations.leaky_relu", "sig * (1 - sig)", '"leaky ReLU": {"ls": "--"}',
+        # 2. logic gates with hand-set weights, and what scaling them does
         'keras.layers.Dense(1, activation="sigmoid")', ".set_weights(",
         "sigmoid_neuron(-30, [20, 20])", "sigmoid_neuron(-10, [20, 20])", "sigmoid_neuron(10, [-20])",
+        "sigmoid_neuron(-30 * scale, [20 * scale, 20 * scale])",
         # 3. XOR: one neuron, the lecture's weights, a learned MLP, decision regions
         "[[-7.0, 7.0]", "[7.0, -7.0]]", "np.array([-3.0, -3.0])", "np.array([[7.0], [7.0]])",
         "np.array([-5.0])", "plot_decision_boundary(",
-        # 4. expressive power
+        # 4. Iris versicolor: a line vs the deck's two lines + AND, checked
+        "load_iris()", "LogisticRegression(", "hidden_kernel=[[-7, 4], [-5, -5]], hidden_bias=[60, -5]",
+        "output_kernel=[7, 7], output_bias=-9",
+        # 5. expressive power, and the collapse without activations
         "make_moons(", "build_classifier([])", "build_classifier([20])",
         "build_classifier([20, 20, 20])", "build_classifier([20, 20, 20], activation=None)",
         "W @ kernel", "b @ kernel + bias",
-        # 5. backpropagation: by hand, by each backend's autodiff, finite differences
-        "q = x * y", "tf.GradientTape()", "jax.value_and_grad(", "torch.autograd.grad(",
-        "np.float32(2.0), np.float32(-3.0), np.float32(4.0)", "(p + h * di)",
-        # 6. optimizers on a keras.Variable, and batch sizes
-        "keras.optimizers.SGD(learning_rate=0.25)", "momentum=0.9, nesterov=True",
-        "keras.optimizers.Adagrad(", "keras.optimizers.RMSprop(", "keras.optimizers.Adam(",
-        "keras.Variable(", "apply_gradients(", "on_train_batch_end",
     ):
         assert needle in code, needle
+    prose = "\n".join(cell.source for cell in cells if cell.cell_type == "markdown")
+    assert "at least 4" not in prose, "only the sigmoid's slope is <= 1/4; weights can amplify"
+    assert "dropping $W_2$" in prose, "flag deck 004's h(x) without W2"
+    assert "backpropagation" in prose.lower() and "notebook 07" in prose
+
+
+def test_every_exercise_shows_its_points(cells):
+    headings = [c.source.splitlines()[0] for c in cells
+                if c.cell_type == "markdown" and c.source.startswith("### Exercise")]
+    assert headings == ["### Exercise 1 (2 points): a NAND gate, as confident as you ask",
+                        "### Exercise 2 (3 points): collapse a network without activations"]
+    points = [nbgrader(c)["points"] for c in cells if nbgrader(c).get("grade")]
+    assert points == [2, 3]
 
 
 def test_the_notebook_is_backend_agnostic(cells):
-    """TensorFlow, JAX and torch are imported only inside the gradient dispatcher."""
+    """No backend is imported: everything goes through keras."""
     for cell in cells:
         if cell.cell_type != "code":
             continue
-        for match in re.finditer(r"^\s*import (tensorflow|jax|torch)\b", cell.source, re.M):
-            assert "def backend_gradient(" in cell.source, match.group(0)
+        assert not re.search(r"^\s*(import|from) (tensorflow|jax|torch)\b", cell.source, re.M)
         assert "input_shape=" not in cell.source and "lr=" not in cell.source
 
 
@@ -112,8 +120,7 @@ def test_the_lesson_runs_without_the_exercise_answers(cells):
 def test_exercises_follow_the_nbgrader_format(cells):
     assert format_problems(cells) == []
     ids = [nbgrader(cell)["grade_id"] for cell in cells if nbgrader(cell)]
-    assert ids == ["nb06-nand", "nb06-nand-tests", "nb06-numerical-gradient",
-                   "nb06-numerical-gradient-tests", "nb06-momentum", "nb06-momentum-tests"]
+    assert ids == ["nb06-nand", "nb06-nand-tests", "nb06-collapse", "nb06-collapse-tests"]
 
 
 def test_solutions_pass_all_tests(cells, lesson_source):
@@ -129,25 +136,23 @@ def test_student_stubs_fail_the_visible_tests(cells, lesson_source):
 def test_hidden_tests_catch_wrong_answers(cells, lesson_source):
     """Answers that pass the visible tests but miss a stated requirement fail."""
     wrong = {
-        # right bits, but far from confident: sigma(+-1) is 0.73 / 0.27
-        "nand_weights": "def nand_weights():\n    return 3.0, -2.0, -2.0\n",
-        # central differences, but with its own step instead of `h`
-        "numerical_gradient": (
-            "def numerical_gradient(f, x, h=1e-5):\n"
-            "    x = np.array(x, dtype='float64')\n"
-            "    grad = np.zeros_like(x)\n"
-            "    for i in np.ndindex(x.shape):\n"
-            "        e = np.zeros_like(x); e[i] = 1e-6\n"
-            "        grad[i] = (f(x + e) - f(x - e)) / 2e-6\n"
-            "    return grad\n"
+        # confident at the margins the visible tests ask for, but ignores `margin`
+        "nand_weights": (
+            "def nand_weights(margin=0.01):\n"
+            "    if not 0 < margin < 0.5:\n"
+            "        raise ValueError(margin)\n"
+            "    return 30.0, -20.0, -20.0\n"
         ),
-        # right numbers, but updates the caller's arrays in place
-        "momentum_step": (
-            "def momentum_step(w, velocity, grad, learning_rate, momentum):\n"
-            "    velocity *= momentum\n"
-            "    velocity -= learning_rate * np.asarray(grad)\n"
-            "    w += velocity\n"
-            "    return w, velocity\n"
+        # right for one or two layers only: does not chain a longer stack
+        "collapse_linear": (
+            "def collapse_linear(weights):\n"
+            "    if len(weights) == 0 or len(weights) % 2:\n"
+            "        raise ValueError('pairs')\n"
+            "    W = np.asarray(weights[0], dtype='float64')\n"
+            "    b = np.asarray(weights[1], dtype='float64')\n"
+            "    if len(weights) > 2:\n"
+            "        W, b = W @ weights[2], b @ weights[2] + weights[3]\n"
+            "    return W.astype('float64'), b.astype('float64')\n"
         ),
     }
     scope = namespace(lesson_source)
@@ -166,8 +171,7 @@ def metrics(executed):
 def test_headline_and_mode(metrics):
     assert metrics["_headline"] == "xor_mlp_accuracy"
     assert metrics["grading"] is False
-    assert metrics["optimizer_steps"] == 100 and metrics["gd_epochs"] == 10
-    assert metrics["n_train"] == 100
+    assert metrics["passes"] == 200
 
 
 @pytest.mark.slow
@@ -190,14 +194,40 @@ def test_truth_tables_are_exact(metrics):
     np.testing.assert_allclose(metrics["xor_by_hand_outputs"], sigmoid(7 * h1 + 7 * h2 - 5), atol=1e-6)
 
 
+def _two_lines(X, kernel, bias, out_w, out_b):
+    h = sigmoid(X @ np.array(kernel, dtype=float) + bias)
+    return sigmoid(h @ np.array(out_w, dtype=float) + out_b) > 0.5
+
+
+@pytest.mark.slow
+def test_iris_versicolor_needs_two_lines(metrics):
+    from sklearn.datasets import load_iris
+
+    iris = load_iris()
+    y = iris.target == 1
+    assert metrics["iris_never_accuracy"] == pytest.approx(100 / 150)
+    # a straight line barely beats "never versicolor" on either pair of measurements
+    for name in ("sepal", "petal"):
+        assert metrics["iris_line_accuracy"][name] < metrics["iris_never_accuracy"] + 0.06, name
+    # the deck's weights, recomputed: they fit the sepal measurements, not the petal ones
+    deck = {name: float(np.mean(_two_lines(X, [[-7, 4], [-5, -5]], [60, -5], [7, 7], -9) == y))
+            for name, X in (("sepal", iris.data[:, :2]), ("petal", iris.data[:, 2:]))}
+    for name in deck:
+        assert metrics["iris_deck_accuracy"][name] == pytest.approx(deck[name], abs=1e-6)
+    assert deck["sepal"] > metrics["iris_never_accuracy"] > deck["petal"]
+    ours = float(np.mean(_two_lines(iris.data[:, 2:], [[20, 0], [0, -20]], [-50, 35], [7, 7], -9) == y))
+    assert metrics["iris_petal_two_line_accuracy"] == pytest.approx(ours, abs=1e-6)
+    assert ours >= 0.95 and ours > metrics["iris_line_accuracy"]["petal"] + 0.2
+
+
 @pytest.mark.slow
 def test_xor_needs_a_hidden_layer(metrics):
     # no line separates XOR, and a single neuron's cross-entropy cannot go below ln 2
     assert metrics["xor_single_neuron_correct"] <= 3
     assert metrics["xor_single_neuron_loss"] >= math.log(2) - 1e-4
     assert metrics["xor_single_neuron_loss"] == pytest.approx(math.log(2), abs=1e-3)
-    assert metrics["xor_mlp_correct"] == 4
-    assert metrics["xor_mlp_accuracy"] == 1.0
+    check_metric(metrics, "06", "xor_mlp_accuracy")
+    assert metrics["xor_mlp_accuracy"] == metrics["xor_mlp_correct"] / 4
 
 
 @pytest.mark.slow
@@ -208,15 +238,12 @@ def test_sigmoid_identity(metrics):
 @pytest.mark.slow
 def test_expressive_power(metrics):
     scores = metrics["moons_scores"]
-    logistic_train, logistic_val = scores["logistic regression"]
-    check_metric(metrics, "06", "moons_scores/logistic regression/0")  # a straight line on two moons
-    for mlp in ("MLP (20)", "MLP (20-20-20)"):
-        assert scores[mlp][0] > logistic_train + 0.05, mlp
-    check_metric(metrics, "06", "moons_scores/MLP (20-20-20)/0")
-    # without activations the deep network is a linear model again
-    linear_train, linear_val = scores["deep, no activations"]
-    assert abs(linear_train - logistic_train) <= 0.06
-    assert abs(linear_val - logistic_val) <= 0.06
+    logistic_train = check_metric(metrics, "06", "moons_scores/logistic regression/0")
+    deep_train = check_metric(metrics, "06", "moons_scores/MLP (20-20-20)/0")
+    assert deep_train > logistic_train  # the lesson's claim, on every machine
+    # without activations the deep network is a linear model again: its boundary is a line
+    assert 0 <= metrics["composed_max_abs_diff"] < 1e-5
+    assert set(scores) == {"logistic regression", "MLP (20)", "MLP (20-20-20)", "deep, no activations"}
 
 
 @pytest.mark.slow
@@ -227,89 +254,8 @@ def test_the_linear_network_collapses(metrics):
 
 
 @pytest.mark.slow
-def test_backpropagation(metrics):
-    assert metrics["graph_forward"] == -2.0
-    assert metrics["graph_grads_by_hand"] == [-3.0, 2.0, 1.0]
-    assert metrics["graph_grads_autodiff"] == [-3.0, 2.0, 1.0]
-    assert metrics["network_autodiff_max_abs_diff"] < 1e-5   # float32 autodiff vs float64 backprop
-    assert metrics["network_gradient_check_error"] < 1e-6    # float64 finite differences
-    # the lesson's point about precision: float32 finite differences are useless
-    assert metrics["network_gradient_check_error_float32"] > 1e3 * metrics["network_gradient_check_error"]
-
-
-#: The notebook's loss surface: L(w) = w.A.w / 2, curvatures 0.05 and 5, tilted by 20 degrees.
-_ROTATION = np.array([[np.cos(np.deg2rad(20)), -np.sin(np.deg2rad(20))],
-                      [np.sin(np.deg2rad(20)), np.cos(np.deg2rad(20))]])
-VALLEY = _ROTATION @ np.diag([0.05, 5.0]) @ _ROTATION.T
-START = np.array([-5.0, -1.0])
-
-
-def reference_optimizer_paths(steps: int) -> dict[str, float]:
-    """Final losses of the six optimizers on the notebook's valley, by Keras' update rules
-    in NumPy float32 (Keras keeps the variable and the optimizer's state in float32; on
-    RMSprop's jittery path float64 would end up 10 % away)."""
-    f32 = np.float32
-
-    def run(update):
-        w, state = START.astype(f32), {}
-        for t in range(1, steps + 1):
-            g = (VALLEY @ w.astype(np.float64)).astype(f32)  # the notebook's gradient, cast to float32
-            w = update(w, g, state, t).astype(f32)
-        return float(0.5 * w @ VALLEY @ w)
-
-    def sgd(w, g, s, t):
-        return w - f32(0.25) * g
-
-    def momentum(w, g, s, t, nesterov=False):
-        s["v"] = f32(0.9) * s.get("v", f32(0)) - f32(0.25) * g
-        return w + (f32(0.9) * s["v"] - f32(0.25) * g if nesterov else s["v"])
-
-    def adagrad(w, g, s, t):
-        s["G"] = s.get("G", f32(0.1)) + g**2
-        return w - f32(1.0) * g / np.sqrt(s["G"] + f32(1e-7))
-
-    def rmsprop(w, g, s, t):
-        s["s"] = f32(0.9) * s.get("s", f32(0)) + f32(0.1) * g**2
-        return w - f32(0.1) * g / np.sqrt(s["s"] + f32(1e-7))
-
-    def adam(w, g, s, t):
-        s["m"] = s.get("m", f32(0)) + (g - s.get("m", f32(0))) * f32(0.1)
-        s["v"] = s.get("v", f32(0)) + (g**2 - s.get("v", f32(0))) * f32(0.001)
-        alpha = f32(0.3) * np.sqrt(f32(1) - f32(0.999) ** f32(t)) / (f32(1) - f32(0.9) ** f32(t))
-        return w - alpha * s["m"] / (np.sqrt(s["v"]) + f32(1e-7))
-
-    return {
-        "SGD": run(sgd), "momentum": run(momentum),
-        "Nesterov": run(lambda w, g, s, t: momentum(w, g, s, t, nesterov=True)),
-        "Adagrad": run(adagrad), "RMSprop": run(rmsprop), "Adam": run(adam),
-    }
-
-
-@pytest.mark.slow
-def test_optimizers_follow_keras_update_rules(metrics):
-    final = metrics["optimizer_final_losses"]
-    expected = reference_optimizer_paths(metrics["optimizer_steps"])
-    assert set(final) == set(expected)
-    for name in expected:
-        assert final[name] == pytest.approx(expected[name], rel=1e-3), name
-    start_loss = 0.5 * START @ VALLEY @ START
-    assert all(loss < start_loss / 10 for loss in final.values())
-    # what the lesson says about them
-    assert final["momentum"] < final["SGD"] / 100 and final["Nesterov"] < final["SGD"] / 100
-    assert final["Adam"] < final["SGD"] / 100
-    assert final["Adagrad"] < final["SGD"]
-
-
-@pytest.mark.slow
-def test_batch_minibatch_stochastic(metrics):
-    n_train = metrics["n_train"]
-    steps = metrics["gd_steps_per_epoch"]
-    assert steps == {"batch": 1, "mini-batch (16)": math.ceil(n_train / 16), "stochastic (1)": n_train}
-    final, up = metrics["gd_final_loss"], metrics["gd_up_fraction"]
-    assert final["stochastic (1)"] < final["mini-batch (16)"] < final["batch"]
-    assert up["batch"] == 0.0                      # full-batch steps with a small rate never go up
-    assert up["stochastic (1)"] > 0.1              # one-example steps often do
-    assert up["stochastic (1)"] > up["mini-batch (16)"]
+def test_fits_in_a_laptops_memory(metrics):
+    assert 0 < metrics["peak_rss_mb"] <= 1536, "1.5 GiB budget"
 
 
 @pytest.mark.slow
@@ -317,13 +263,12 @@ def test_grading_mode_runs_quickly(executed):
     run = executed("06", COURSEWORK_GRADING="1")  # fails the test unless every cell ran
     m = run.metrics
     assert m["grading"] is True
-    assert m["optimizer_steps"] < 100 and m["gd_epochs"] < 10
+    assert m["passes"] < 200
     # exact results do not depend on the amount of training
     assert m["gate_bits"] == {"AND": [0, 0, 0, 1], "OR": [0, 1, 1, 1], "NOT": [1, 0]}
     assert m["xnor_bits"] == [1, 0, 0, 1] and m["xor_by_hand_bits"] == [0, 1, 1, 0]
     assert m["xor_single_neuron_correct"] <= 3
-    assert m["graph_grads_autodiff"] == [-3.0, 2.0, 1.0]
-    assert m["network_gradient_check_error"] < 1e-6
+    assert m["iris_petal_two_line_accuracy"] >= 0.95
     assert m["composed_max_abs_diff"] < 1e-5
 
 
@@ -332,8 +277,6 @@ def test_grading_mode_runs_quickly(executed):
 def test_runs_on_jax(executed):
     m = executed("06", KERAS_BACKEND="jax", COURSEWORK_GRADING="1").metrics
     assert m["backend"] == "jax"
-    assert m["graph_grads_autodiff"] == [-3.0, 2.0, 1.0]
-    assert m["network_autodiff_max_abs_diff"] < 1e-5
-    assert m["network_gradient_check_error"] < 1e-6
     assert m["composed_max_abs_diff"] < 1e-5
     assert m["xnor_bits"] == [1, 0, 0, 1]
+    assert m["iris_petal_two_line_accuracy"] >= 0.95

@@ -15,7 +15,9 @@ distributed metric, a correct course lands outside 4 sigma about once in
 30,000 runs; the slack covers metrics that did not vary at all over the
 seeds (a 4-point toy problem always at accuracy 1).  A real regression still
 fails: ``tests/test_thresholds.py`` checks that every accuracy bound lies
-within 5 points of its mean.
+within 5 points of its mean, except for the rows in :data:`NOISY`, whose
+seed-to-seed spread is too wide for one run to tell a 5-point loss from bad
+luck; each of those has a second test against a baseline from the same run.
 
 The table, with the measured figures and the bounds, is rendered in
 ``benchmarks/distributions.md``.
@@ -28,7 +30,7 @@ from typing import Any
 
 from coursework.measured import Distribution, measured
 
-__all__ = ["BOUNDS", "SPREAD", "SLACK", "bounds_for", "check_metric"]
+__all__ = ["BOUNDS", "NOISY", "SPREAD", "SLACK", "bounds_for", "check_metric"]
 
 SPREAD = 4.0
 SLACK = 0.01
@@ -50,9 +52,30 @@ BOUNDS: dict[tuple[str, str], tuple[str, float]] = {
     ("04", "best_epoch"): (BOTH, 1.0),
     ("05", "mlp_test_accuracy"): (LOWER, SLACK),
     ("05", "linear_test_accuracy"): (BOTH, SLACK),
+    ("05", "deep_test_accuracy"): (LOWER, SLACK),
     ("06", "moons_scores/logistic regression/0"): (UPPER, SLACK),
     ("06", "moons_scores/MLP (20-20-20)/0"): (LOWER, SLACK),
     ("06", "xor_mlp_accuracy"): (LOWER, SLACK),
+    ("07", "gd_up_fraction/stochastic (1)"): (BOTH, SLACK),
+    ("07", "decay_excess"): (UPPER, SLACK),
+    ("07", "batch_excess/1@3.0"): (BOTH, SLACK),
+    ("07", "real_val_accuracy/RMSprop"): (LOWER, SLACK),
+    ("07", "real_val_accuracy/Adam"): (LOWER, SLACK),
+    ("07", "real_val_accuracy/momentum"): (LOWER, SLACK),
+    ("08", "mae_vs_baseline"): (UPPER, SLACK),
+    ("08", "test_mae/linear"): (UPPER, 0.5),   # progression units
+    ("08", "slope_shift/MSE"): (LOWER, SLACK),
+    ("08", "task_scores/binary/0"): (LOWER, SLACK),
+}
+
+
+#: Rows whose standard deviation over seeds exceeds 1.25 points, with the
+#: reason and the extra test that covers them.
+NOISY: dict[tuple[str, str], str] = {
+    ("03", "test_accuracy"): (
+        "154 test patients (one = 0.65 points); 10 seeds span 0.714-0.766. "
+        "test_nb03.py also requires the bound to beat the majority baseline (0.649)."
+    ),
 }
 
 

@@ -1,0 +1,332 @@
+"""The benchmark's workloads: the training of notebooks 01, 03, 04 and 05, each
+as the lecture wrote it (``reference``) and as the notebook does it
+(``course``).  Each function times its phases on a :class:`Clock` and returns
+``(test accuracy, multiply-adds of the run)``; see ``bench.py``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+Outcome = tuple[float, float]
+
+
+def mlp_macs(sizes: tuple[int, ...], *, trained: float, evaluated: float,
+             nonzeros: float | None = None) -> float:
+    """Multiply-adds of a Dense network with layer widths ``sizes`` (input first).
+
+    ``trained`` examples go forward and backward (the weight gradients cost as
+    much as the forward pass; the input gradients are needed for every layer
+    but the first), ``evaluated`` examples go forward only.  With
+    ``nonzeros``, the first layer multiplies only that many inputs per example
+    (a sparse input).
+    """
+    pairs = list(zip(sizes[:-1], sizes[1:]))
+    first = (sizes[0] if nonzeros is None else nonzeros) * sizes[1]
+    rest = sum(a * b for a, b in pairs[1:])
+    forward = first + rest
+    return trained * (2 * forward + rest) + evaluated * forward
+
+
+class Clock:
+    """Accumulates wall seconds per phase."""
+
+    def __init__(self) -> None:
+        self.seconds = {"prep": 0.0, "train": 0.0}
+
+    def phase(self, name: str):
+        clock = self
+
+        class _Timer:
+            def __enter__(self):
+                self.start = time.perf_counter()
+
+            def __exit__(self, *exc):
+                clock.seconds[name] += time.perf_counter() - self.start
+
+        return _Timer()
+
+
+# ----------------------------------------------------------------------------
+# Notebook 01: linear classifier by regression on 4 points, 50 epochs of SGD.
+# ----------------------------------------------------------------------------
+def toy_reference(clock: Clock) -> Outcome:
+    import keras
+
+    from coursework.datasets import load_toy_points
+
+    with clock.phase("prep"):
+        x, y = load_toy_points()
+        x, y = x.astype(np.float64), y.astype(np.float64)
+    with clock.phase("train"):
+        model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        model.compile(loss="mse", optimizer="sgd", metrics=["acc"])
+        parameter_history = []
+        for _ in range(50):  # lecture 000: one fit + one predict per epoch
+            model.fit(x, y, epochs=1, verbose=False)
+            y_pred = model.predict(x, verbose=False)
+            accuracy = float(np.mean(np.sign(y_pred[:, 0]) == y))
+            parameter_history.append(model.layers[0].get_weights())
+    return accuracy, mlp_macs((2, 1), trained=50 * 4, evaluated=50 * 4)
+
+
+def toy_course(clock: Clock) -> Outcome:
+    # notebooks/01_linear_classification.ipynb: one fit of 50 epochs with a
+    # ParameterHistory callback; accuracy per epoch from the recorded weights.
+    import keras
+
+    from coursework.callbacks import ParameterHistory
+    from coursework.datasets import load_toy_points
+
+    with clock.phase("prep"):
+        x, y = load_toy_points()
+    with clock.phase("train"):
+        model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        model.compile(loss="mse", optimizer=keras.optimizers.SGD(learning_rate=0.01))
+        params = ParameterHistory(layer=0)
+        model.fit(x, y, epochs=50, batch_size=4, verbose=0, callbacks=[params])
+        w, b = params.weights[-1]
+        accuracy = float(np.mean(np.sign(x @ w[:, 0] + b[0]) == y))
+    return accuracy, mlp_macs((2, 1), trained=50 * 4, evaluated=0)
+
+
+# ----------------------------------------------------------------------------
+# Notebook 03: Pima, Dense 12-8-1, Adam, 150 epochs, batch 10.
+# Both variants train on the same stratified 80 % and are scored on the same
+# held-out 20 % (the lecture scores its training data, which says nothing).
+# ----------------------------------------------------------------------------
+PIMA_SIZES = (8, 12, 8, 1)
+
+
+def _pima_model(steps_per_execution: int):
+    import keras
+
+    model = keras.Sequential([
+        keras.Input((8,)),
+        keras.layers.Dense(12, activation="relu"),
+        keras.layers.Dense(8, activation="relu"),
+        keras.layers.Dense(1, activation="sigmoid"),
+    ])
+    model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"],
+                  steps_per_execution=steps_per_execution)
+    return model
+
+
+def pima_reference(clock: Clock) -> Outcome:
+    from coursework.datasets import load_pima
+
+    (x_train, y_train), (x_test, y_test) = load_pima(test_size=0.2, seed=42)
+    with clock.phase("prep"):
+        x_train, y_train = x_train.astype(np.float64), y_train.astype(np.float64)
+        x_test, y_test = x_test.astype(np.float64), y_test.astype(np.float64)
+    with clock.phase("train"):
+        model = _pima_model(steps_per_execution=1)
+        model.fit(x_train, y_train, epochs=150, batch_size=10, verbose=0)
+        _, accuracy = model.evaluate(x_test, y_test, verbose=0)
+    return float(accuracy), mlp_macs(PIMA_SIZES, trained=150 * len(x_train), evaluated=len(x_test))
+
+
+def pima_course(clock: Clock) -> Outcome:
+    # notebooks/03_pima_diabetes.ipynb: standardised float32 features (scaler
+    # fitted on the training part), steps_per_execution=50, 150 epochs on the
+    # first 80 % of the training part, validated after every epoch on the last
+    # 20 % (the rows validation_split=0.2 would take), weights of the epoch
+    # with the lowest validation loss.  The batches come from tf.data pipelines
+    # built once and repeated, with steps_per_epoch / validation_steps given,
+    # so that Keras keeps one iterator for all 150 epochs instead of setting
+    # one up per epoch; the validation set is one batch.
+    import math
+
+    import keras
+    import tensorflow as tf
+    from sklearn.preprocessing import StandardScaler
+
+    from coursework.datasets import load_pima
+
+    class KeepBestWeights(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.best_loss, self.best_weights = np.inf, None
+
+        def on_epoch_end(self, epoch, logs=None):
+            if logs["val_loss"] < self.best_loss:
+                self.best_loss, self.best_weights = logs["val_loss"], self.model.get_weights()
+
+    (x_train, y_train), (x_test, y_test) = load_pima(test_size=0.2, seed=42)
+    with clock.phase("prep"):
+        scaler = StandardScaler().fit(x_train)
+        x_train = scaler.transform(x_train).astype(np.float32)
+        x_test = scaler.transform(x_test).astype(np.float32)
+        n_fit = math.ceil(0.8 * len(x_train))
+        x_fit, y_fit = x_train[:n_fit], y_train[:n_fit].astype(np.float32)
+        x_val, y_val = x_train[n_fit:], y_train[n_fit:].astype(np.float32)
+        train_batches = (tf.data.Dataset.from_tensor_slices((x_fit, y_fit))
+                         .shuffle(n_fit, seed=42).batch(10).repeat())
+        val_batches = tf.data.Dataset.from_tensors((x_val, y_val)).repeat()
+    with clock.phase("train"):
+        model = _pima_model(steps_per_execution=50)
+        keep_best = KeepBestWeights()
+        model.fit(train_batches, steps_per_epoch=math.ceil(n_fit / 10), epochs=150,
+                  validation_data=val_batches, validation_steps=1, callbacks=[keep_best], verbose=0)
+        model.set_weights(keep_best.best_weights)
+        _, accuracy = model.evaluate(x_test, y_test, verbose=0)
+    return float(accuracy), mlp_macs(PIMA_SIZES, trained=150 * n_fit, evaluated=150 * len(x_val) + len(x_test))
+
+
+# ----------------------------------------------------------------------------
+# Notebook 04: IMDB, multi-hot 10,000, Dense 16-16-1, RMSprop, 20 epochs with
+# 10,000 validation reviews, then retraining on all 25,000 and testing.
+# ----------------------------------------------------------------------------
+IMDB_SIZES = (10_000, 16, 16, 1)
+
+
+def _imdb_sequences():
+    from coursework.datasets import load_imdb
+
+    return load_imdb(num_words=10000)
+
+
+def _imdb_model(sparse: bool = False):
+    import keras
+
+    from coursework.sparse import SparseDense
+
+    first = SparseDense if sparse else keras.layers.Dense
+    model = keras.Sequential([
+        keras.Input((10000,), sparse=sparse),
+        first(16, activation="relu"),
+        keras.layers.Dense(16, activation="relu"),
+        keras.layers.Dense(1, activation="sigmoid"),
+    ])
+    model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def imdb_reference(clock: Clock) -> Outcome:
+    (train_data, train_labels), (test_data, test_labels) = _imdb_sequences()
+    # keras.datasets.imdb returns lists of Python ints: the lecture's input.
+    train_data = [seq.tolist() for seq in train_data]
+    test_data = [seq.tolist() for seq in test_data]
+
+    def vectorize_sequences(sequences, dimension=10000):
+        results = np.zeros((len(sequences), dimension))
+        for i, sequence in enumerate(sequences):
+            results[i, sequence] = 1.0
+        return results
+
+    with clock.phase("prep"):
+        x_train = vectorize_sequences(train_data)
+        x_test = vectorize_sequences(test_data)
+        y_train = np.asarray(train_labels).astype("float32")
+        y_test = np.asarray(test_labels).astype("float32")
+    with clock.phase("train"):
+        model = _imdb_model()
+        model.fit(x_train[10000:], y_train[10000:], epochs=20, batch_size=512,
+                  validation_data=(x_train[:10000], y_train[:10000]), verbose=0)
+        model = _imdb_model()
+        model.fit(x_train, y_train, epochs=IMDB_RETRAIN_EPOCHS, batch_size=512, verbose=0)
+        _, accuracy = model.evaluate(x_test, y_test, verbose=0)
+    macs = mlp_macs(IMDB_SIZES, trained=20 * 15_000 + IMDB_RETRAIN_EPOCHS * 25_000, evaluated=20 * 10_000 + 25_000)
+    return float(accuracy), macs
+
+
+IMDB_RETRAIN_EPOCHS = 4  # the lecture's choice
+
+
+def imdb_course(clock: Clock) -> Outcome:
+    # notebooks/04_imdb_sentiment.ipynb: the multi-hot rows kept sparse (only
+    # the ones: coursework.sparse.multi_hot_dataset, a tf.data pipeline built
+    # once, reshuffled every epoch), the lecture's network with a SparseDense
+    # first layer (the same weights and maths as Dense, adding up the kernel
+    # rows of the words present), best epoch = argmin of the validation loss,
+    # retrained on all 25,000, the test batches built only after training.
+    from coursework.sparse import multi_hot_dataset
+
+    (train_data, train_labels), (test_data, test_labels) = _imdb_sequences()
+    with clock.phase("prep"):
+        partial_train = multi_hot_dataset(train_data[10000:], train_labels[10000:], shuffle=True, seed=42)
+        validation = multi_hot_dataset(train_data[:10000], train_labels[:10000])
+        all_train = multi_hot_dataset(train_data, train_labels, shuffle=True, seed=42)
+    with clock.phase("train"):
+        model = _imdb_model(sparse=True)
+        history = model.fit(partial_train, validation_data=validation, epochs=20, shuffle=False, verbose=0)
+        best_epoch = int(np.argmin(history.history["val_loss"])) + 1
+        model = _imdb_model(sparse=True)
+        model.fit(all_train, epochs=best_epoch, shuffle=False, verbose=0)
+    with clock.phase("prep"):
+        test = multi_hot_dataset(test_data, test_labels)
+    with clock.phase("train"):
+        _, accuracy = model.evaluate(test, verbose=0)
+    # the sparse first layer multiplies only the ones: ~132 distinct words a review
+    nonzeros = np.mean([len(np.unique(s)) for s in train_data])
+    macs = mlp_macs(IMDB_SIZES, trained=20 * 15_000 + best_epoch * 25_000, evaluated=20 * 10_000 + 25_000,
+                    nonzeros=nonzeros)
+    return float(accuracy), macs
+
+
+# ----------------------------------------------------------------------------
+# Notebook 05: Fashion-MNIST MLP 784-128-10, Adam, validation_split 0.1,
+# 5 epochs at batch 32.
+# ----------------------------------------------------------------------------
+FASHION_SIZES = (784, 128, 10)
+
+
+def _fashion_model():
+    import keras
+
+    model = keras.Sequential([
+        keras.Input((28, 28)),
+        keras.layers.Flatten(),
+        keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dense(10, activation="softmax"),
+    ])
+    return model
+
+
+def fashion_reference(clock: Clock) -> Outcome:
+    from coursework.datasets import load_fashion_mnist
+
+    (training_images, training_labels), (test_images, test_labels) = load_fashion_mnist()
+    with clock.phase("prep"):
+        training_images = training_images / 255.0  # float64
+        test_images = test_images / 255.0
+    with clock.phase("train"):
+        model = _fashion_model()
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        model.fit(training_images, training_labels, validation_split=0.1, epochs=5, verbose=0)
+        _, accuracy = model.evaluate(test_images, test_labels, verbose=0)
+    return float(accuracy), FASHION_MACS
+
+
+def fashion_course(clock: Clock) -> Outcome:
+    # notebooks/05_fashion_mnist.ipynb: float32 pixels converted to one backend
+    # tensor for the fit, uint8 originals freed, steps_per_execution=100.
+    import keras
+
+    from coursework.datasets import load_fashion_mnist
+
+    (x_train, y_train), (x_test, y_test) = load_fashion_mnist()
+    with clock.phase("prep"):
+        x_train = keras.ops.convert_to_tensor(x_train.astype("float32") / 255.0)
+        x_test = x_test.astype("float32") / 255.0
+    with clock.phase("train"):
+        model = _fashion_model()
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                      steps_per_execution=100)
+        model.fit(x_train, y_train, validation_split=0.1, epochs=5, batch_size=32, verbose=0)
+        _, accuracy = model.evaluate(x_test, y_test, verbose=0)
+    return float(accuracy), FASHION_MACS
+
+
+FASHION_MACS = mlp_macs(FASHION_SIZES, trained=5 * 54_000, evaluated=5 * 6_000 + 10_000)
+
+WORKLOADS: dict[str, dict[str, Callable[[Clock], Outcome]]] = {
+    "01 toy regression": {"reference": toy_reference, "course": toy_course},
+    "03 Pima": {"reference": pima_reference, "course": pima_course},
+    "04 IMDB": {"reference": imdb_reference, "course": imdb_course},
+    "05 Fashion-MNIST": {"reference": fashion_reference, "course": fashion_course},
+}
+
+

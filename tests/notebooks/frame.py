@@ -1,0 +1,48 @@
+"""Checks of a notebook's frame that several notebook tests share (issue 14):
+exercises after the lesson with their points in the headings, the closing
+sections, and the length of the main path."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tests.notebooks.exercises import nbgrader
+
+OPTIONAL = "## Under the hood"
+
+
+def _optional_start(cells: list[Any]) -> int:
+    return next((i for i, c in enumerate(cells) if c.source.startswith(OPTIONAL)), len(cells))
+
+
+def assert_exercises_last_with_points(cells: list[Any]) -> None:
+    """Between the first exercise and the optional section only the results
+    cell runs lesson code, and each heading names its test cell's points."""
+    first = next(i for i, c in enumerate(cells) if nbgrader(c))
+    later_code = [c.source for c in cells[first:_optional_start(cells)]
+                  if c.cell_type == "code" and not nbgrader(c)]
+    assert all("coursework.record(" in src for src in later_code), \
+        "between the exercises and the optional section, only the results cell"
+    headings = [c.source.splitlines()[0] for c in cells if c.cell_type == "markdown"
+                and c.source.startswith("### Exercise")]
+    test_points = [nbgrader(c)["points"] for c in cells if nbgrader(c).get("grade")]
+    assert [int(re.search(r"\((\d+) points?\)", h).group(1)) for h in headings] == test_points
+
+
+def assert_ends_with_questions_experiments_and_optional(cells: list[Any]) -> None:
+    titles = [c.source.splitlines()[0] for c in cells if c.cell_type == "markdown" and c.source.startswith("## ")]
+    assert titles[-3:-1] == ["## Check your understanding", "## Experiments to try"]
+    assert titles[-1].startswith("## Under the hood (optional)")
+
+
+def assert_main_path_within(cells: list[Any], *, words: int = 2600, code_lines: int = 250) -> None:
+    """Prose words and lesson code lines before the optional section; no
+    markdown cell over 150 words."""
+    main = cells[:_optional_start(cells)]
+    prose = [len(re.sub(r"<[^>]+>|\(https?://[^)]*\)", " ", c.source).split())
+             for c in main if c.cell_type == "markdown"]
+    lines = sum(len([line for line in c.source.splitlines() if line.strip()])
+                for c in main if c.cell_type == "code" and not nbgrader(c))
+    assert sum(prose) <= words and lines <= code_lines, (sum(prose), lines)
+    assert max(prose) <= 150, "no markdown cell over 150 words"
