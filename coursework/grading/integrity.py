@@ -25,6 +25,7 @@ import json
 import os
 import re
 import secrets
+import site
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,9 +72,15 @@ def new_key() -> bytes:
 
 
 def library_roots() -> list[str]:
-    """Folders whose code the guard trusts: the Python environment and the
-    course package (read-only in the sandbox)."""
+    """Folders whose code the guard trusts: the Python environment (its
+    prefixes and site-packages folders, the user's site-packages), the
+    ``PYTHONPATH`` folders the grader set, and the course package; all
+    read-only in the sandbox, or not there at all."""
     roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+    roots.update(site.getsitepackages() if hasattr(site, "getsitepackages") else [])
+    if site.ENABLE_USER_SITE:
+        roots.add(site.getusersitepackages())
+    roots.update(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if os.path.isabs(p))
     root = package_root()
     roots.add(str(root / "coursework") if root else str(Path(__file__).resolve().parents[1]))
     return sorted(roots)
