@@ -11,7 +11,7 @@ from coursework.runner import NotebookRun, run_notebook
 from tests.conftest import REAL_MIRROR, REPO_ROOT
 
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
-NEEDS_DATA = ("03", "04", "05")
+NEEDS_DATA = ("03", "04", "05", "09")
 
 
 @pytest.fixture(scope="session")

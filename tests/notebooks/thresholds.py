@@ -65,6 +65,11 @@ BOUNDS: dict[tuple[str, str], tuple[str, float]] = {
     ("08", "test_mae/linear"): (UPPER, 0.5),   # progression units
     ("08", "slope_shift/MSE"): (LOWER, SLACK),
     ("08", "task_scores/binary/0"): (LOWER, SLACK),
+    ("09", "clean_test_accuracy"): (LOWER, SLACK),
+    ("09", "shortcut_accuracy/marked model, marked shirts"): (LOWER, SLACK),
+    ("09", "others_called_shirt"): (LOWER, SLACK),
+    ("09", "mean_reuse_optimism/200"): (LOWER, SLACK),
+    ("09", "class_drift"): (LOWER, SLACK),
 }
 
 
