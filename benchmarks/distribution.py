@@ -164,6 +164,13 @@ def write_report(path: Path = REPORT) -> None:
     print(f"wrote {path.relative_to(REPO)}")
 
 
+def chosen_notebooks(wanted: Sequence[str]) -> list[Path]:
+    """The course notebooks named by ``wanted`` (prefixes such as ``"05"``), or all."""
+    from coursework._kernels import find_notebooks  # the runner's own selection
+
+    return find_notebooks(REPO / "notebooks", list(wanted) or None, pattern="[0-9][0-9]_*.ipynb")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--notebooks", nargs="*", default=[], help="prefixes such as 03 (default: all)")
@@ -173,11 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.seeds < 2:
         parser.error(f"--seeds must be at least 2 to give a spread. Got {args.seeds}.")
     if not args.report:
-        from coursework.runner import match_notebooks
-
-        notebook_dir = REPO / "notebooks"
-        available = sorted(notebook_dir.glob("[0-9][0-9]_*.ipynb"))
-        chosen = match_notebooks(available, args.notebooks, notebook_dir) if args.notebooks else available
+        chosen = chosen_notebooks(args.notebooks)
         seeds = [FIRST_SEED + i for i in range(args.seeds)]
         MEASURED_DIR.mkdir(exist_ok=True)
         with tempfile.TemporaryDirectory() as tmp:
