@@ -18,10 +18,13 @@ and the call
    and custom exception handler, trace and profile functions, display and
    exception hooks, the standard streams, signal handlers, import hooks,
    the builtins, NumPy's testing functions, modules loaded from outside the
-   Python environment, and threads running notebook code;
+   Python environment (but TensorFlow AutoGraph's, which it writes to the
+   temporary folder), the shell's own parts, and threads running notebook
+   code; objects are inspected through ``type()`` and their real
+   ``__dict__``, so that their own class cannot answer for them;
 3. compiles and runs the test code with the interpreter's own ``compile``
    and ``exec`` (no IPython machinery in between), its comparisons routed
-   through :func:`_compare`, which refuses operands whose class defines a
+   through a check (``compare`` in :func:`install`), which refuses operands whose class defines a
    comparison in the notebook (an answer returning an object that equals
    everything);
 4. checks the machinery again, then prints a one-line proof: an HMAC of
@@ -45,6 +48,7 @@ import operator
 import os
 import signal
 import sys
+import tempfile
 import threading
 import types
 
@@ -59,6 +63,9 @@ _OPS = {
 _C_TYPES = (types.BuiltinFunctionType, types.WrapperDescriptorType, types.MethodWrapperType,
             types.MethodDescriptorType, types.ClassMethodDescriptorType, type(None))
 _WATCHED_MODULES = ("builtins", "math", "numpy", "numpy.testing", "operator")
+#: Modules libraries write to the temporary folder and load themselves
+#: (TensorFlow's AutoGraph converts Python functions that way).
+_GENERATED = "__autograph_generated_file"
 
 
 class TestCellTampered(BaseException):
@@ -74,19 +81,34 @@ def _digest(key, *parts):
         return _hmac.digest(key, b"\0".join(parts), "sha256").hex()
 
 
+def _dict(obj):
+    """``obj.__dict__`` read past any ``__getattr__``, property or metaclass."""
+    if issubclass(type(obj), type):
+        return type.__dict__["__dict__"].__get__(obj)
+    try:
+        return object.__getattribute__(obj, "__dict__")
+    except AttributeError:
+        return {}
+
+
 def _origin(obj, roots, test_prefix):
     """'library', 'test' or 'notebook': where the code of ``obj`` comes from
     (a function defined in a file of the Python environment, in a test cell,
-    or anywhere else: a notebook cell, ``exec``, a file the kernel wrote)."""
-    obj = getattr(obj, "__func__", obj)  # bound methods, staticmethod, classmethod
-    if isinstance(obj, functools.partial):
+    or anywhere else: a notebook cell, ``exec``, a file the kernel wrote).
+    Types are read with ``type()``, never ``isinstance`` or attribute access
+    on the object, which its own class could answer."""
+    kind = type(obj)
+    if kind in (types.MethodType, staticmethod, classmethod):
+        obj = obj.__func__
+        kind = type(obj)
+    if kind is functools.partial:
         return _origin(obj.func, roots, test_prefix)
-    if isinstance(obj, _C_TYPES) or isinstance(obj, types.ModuleType):
+    if issubclass(kind, _C_TYPES) or kind is types.ModuleType:
         return "library"
-    if isinstance(obj, type):
+    if issubclass(kind, type):
         return _class_origin(obj, roots, test_prefix)
-    if not isinstance(obj, types.FunctionType):
-        return _class_origin(type(obj), roots, test_prefix)
+    if kind is not types.FunctionType:
+        return _class_origin(kind, roots, test_prefix)
     name = obj.__code__.co_filename
     if name.startswith(test_prefix):
         return "test"
@@ -97,9 +119,12 @@ def _origin(obj, roots, test_prefix):
 def _class_origin(klass, roots, test_prefix):
     """'notebook' when a method of ``klass`` or of a base class is notebook code."""
     for base in type.__dict__["__mro__"].__get__(klass):
-        for value in vars(base).values():
-            value = getattr(value, "__func__", getattr(value, "fget", value))
-            if isinstance(value, types.FunctionType):
+        for value in _dict(base).values():
+            if type(value) in (staticmethod, classmethod):
+                value = value.__func__
+            elif type(value) is property:
+                value = value.fget
+            if type(value) is types.FunctionType:
                 where = _origin(value, roots, test_prefix)
                 if where != "library":
                     return where
@@ -112,7 +137,7 @@ def _snapshot(shell, roots):
     for name in _WATCHED_MODULES:
         module = sys.modules.get(name)
         if module is not None:
-            modules[name] = (module, {k: v for k, v in vars(module).items() if callable(v)})
+            modules[name] = (module, {k: v for k, v in _dict(module).items() if callable(v)})
     return {
         "transformers": [list(getattr(shell, n, [])) for n in _TRANSFORMER_LISTS],
         "manager": [list(getattr(shell.input_transformer_manager, n, [])) for n in _MANAGER_LISTS],
@@ -129,6 +154,11 @@ def _snapshot(shell, roots):
 
 
 _TRANSFORMER_LISTS = ("input_transformers_cleanup", "input_transformers_post", "ast_transformers")
+#: The shell's parts that run or show a cell: replacing one replaces the machinery.
+_SHELL_PARTS = ("events", "input_transformer_manager", "compile", "displayhook", "display_pub", "display_trap",
+                "builtin_trap", "display_formatter", "history_manager", "payload_manager", "magics_manager",
+                "extension_manager", "InteractiveTB", "SyntaxTB", "user_ns", "user_global_ns", "user_module",
+                "kernel", "input_transformers_cleanup", "input_transformers_post", "ast_transformers")
 _MANAGER_LISTS = ("cleanup_transforms", "line_transforms", "token_transformers")
 
 
@@ -136,8 +166,10 @@ def _shell_methods(shell):
     """The shell's class, every method of its classes, and which of those
     names the instance itself overrides."""
     classes = type.__dict__["__mro__"].__get__(type(shell))
-    methods = {(c.__name__, k): v for c in classes for k, v in vars(c).items() if callable(v)}
-    overridden = {k: v for k, v in vars(shell).items() if callable(v) and callable(getattr(type(shell), k, None))}
+    methods = {(c.__name__, k): v for c in classes for k, v in _dict(c).items() if callable(v)}
+    own = _dict(shell)
+    overridden = {k: v for k, v in own.items() if callable(v) and callable(getattr(type(shell), k, None))}
+    overridden.update({f"part {k}": own[k] for k in _SHELL_PARTS if k in own})
     return type(shell), methods, overridden
 
 
@@ -159,7 +191,7 @@ def _hooks():
 def _key(obj):
     """Identity, except that a bound method is its function and object (IPython
     installs ``sys.excepthook = self.excepthook``, a new bound method, per cell)."""
-    if isinstance(obj, types.MethodType):
+    if type(obj) is types.MethodType:
         return ("method", id(obj.__func__), id(obj.__self__))
     return id(obj)
 
@@ -216,36 +248,41 @@ def _problems(shell, base, roots, prefix):
         if sys.modules.get(name) is not module:
             found.append(f"module {name} was replaced")
             continue
-        changed = sorted(k for k, v in functions.items() if _key(vars(module).get(k)) != _key(v))
+        changed = sorted(k for k, v in functions.items() if _key(_dict(module).get(k)) != _key(v))
         if changed:
             found.append(f"{name}.{changed[0]} was replaced")
     verified = base["verified"]
     for name, module in list(sys.modules.items()):
-        path = getattr(module, "__file__", None)
-        if (name, id(module), path) in verified or not isinstance(path, str):
+        path = _dict(module).get("__file__")  # never getattr: lazy modules would load
+        if (name, id(module), path) in verified or type(path) is not str:
             continue
-        if not os.path.realpath(path).startswith(roots):
+        real = os.path.realpath(path)
+        generated = name.startswith(_GENERATED) and os.path.dirname(real) == os.path.realpath(tempfile.gettempdir())
+        if not real.startswith(roots) and not generated:
             found.append(f"module {name} was loaded from {path}, outside the Python environment")
         else:
             verified.add((name, id(module), path))
     for thread in threading.enumerate():
-        if thread not in base["threads"] and thread.is_alive():
-            target = getattr(thread, "_target", None) or thread.run
-            if _origin(target, roots, prefix) != "library":
-                found.append(f"a thread runs notebook code ({thread.name})")
+        if thread in base["threads"]:
+            continue
+        target = _dict(thread).get("_target") if _class_origin(type(thread), roots, prefix) == "library" else thread
+        if target is not None and _origin(target, roots, prefix) != "library":
+            found.append(f"a thread runs notebook code ({_dict(thread).get('_name', '?')})")
     return found
 
 
 def _check_operand(value, roots, prefix):
     for klass in type.__dict__["__mro__"].__get__(type(value)):
-        attributes = vars(klass)
+        attributes = _dict(klass)
         for name in _DUNDERS:
             if name not in attributes:
                 continue
-            method = getattr(attributes[name], "__func__", attributes[name])
-            if isinstance(method, _C_TYPES):
+            method = attributes[name]
+            if type(method) in (staticmethod, classmethod):
+                method = method.__func__
+            if issubclass(type(method), _C_TYPES):
                 continue
-            generated = getattr(method, "__code__", None) is not None and method.__code__.co_filename == "<string>"
+            generated = type(method) is types.FunctionType and method.__code__.co_filename == "<string>"
             if generated and "__dataclass_fields__" in attributes:
                 continue  # a @dataclass's own __eq__
             if _origin(method, roots, prefix) == "notebook":

@@ -13,6 +13,7 @@ other: there are no string constants shared between modules.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -38,9 +39,10 @@ DEFAULT_CELL_TIMEOUT = 60
 #: may use: three times the largest peak measured in grading mode (notebook 05,
 #: about 0.85 GB; see docs/instructors.md, "Limits"), rounded up.
 DEFAULT_MEMORY = 3 * GIB
-#: Processes and threads one sandboxed kernel may run (TensorFlow starts about
-#: two threads per core; an honest notebook needs about 45 on 2 cores).
-DEFAULT_MAX_PROCESSES = 512
+#: Processes and threads one sandboxed kernel may run: 512, or 8 per core on
+#: larger machines (TensorFlow starts about two threads per core; an honest
+#: notebook needs about 45 on 2 cores).
+DEFAULT_MAX_PROCESSES = max(512, 8 * (os.cpu_count() or 1))
 #: Bytes each writable tmpfs of the sandbox (home, /tmp) may hold.
 DEFAULT_SCRATCH = 512 * 2**20
 #: Longest text kept from one output in the graded notebook.
