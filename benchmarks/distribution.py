@@ -157,11 +157,30 @@ def write_report(path: Path = REPORT) -> None:
             f"| {notebook} | `{metric}` | {dist.n} | {dist.mean:.4f} | {dist.std:.4f} | "
             f"{dist.min:.4f} | {dist.max:.4f} | {bound} | {dist.machine} |"
         )
+    lines += _memory_rows()
     versions_seen = sorted({json.dumps(json.loads(p.read_text())["machine"]["versions"], sort_keys=True)
                             for p in MEASURED_DIR.glob("*.json")})
     lines += ["", "Versions:", ""] + [f"- `{v}`" for v in versions_seen]
     path.write_text("\n".join(lines) + "\n")
     print(f"wrote {path.relative_to(REPO)}")
+
+
+def _memory_rows() -> list[str]:
+    """Peak memory per notebook with the relative bound the tests derive."""
+    from tests.notebooks.thresholds import LAPTOP_BUDGET_MB, MEMORY_MARGIN, memory_bound_mb
+
+    rows = ["", f"Peak memory (MB): bound = max x {1 + MEMORY_MARGIN:g}; every bound must fit "
+            f"the laptop budget of {LAPTOP_BUDGET_MB} MB.", "",
+            "| notebook | n | min | max | test bound |", "| --- | ---: | ---: | ---: | ---: |"]
+    for path in sorted(MEASURED_DIR.glob("*.json")):
+        notebook = path.stem
+        try:
+            dist = measured(notebook, "peak_rss_mb")
+        except KeyError:
+            continue
+        rows.append(f"| {notebook} | {dist.n} | {dist.min:.0f} | {dist.max:.0f} | "
+                    f"<= {memory_bound_mb(notebook):.0f} |")
+    return rows
 
 
 def chosen_notebooks(wanted: Sequence[str]) -> list[Path]:

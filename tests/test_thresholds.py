@@ -43,3 +43,23 @@ def test_the_rule():
 def test_unknown_rows_say_what_to_do():
     with pytest.raises(KeyError, match="add one, then measure it"):
         bounds_for("05", "no_such_metric")
+
+
+MEMORY_NOTEBOOKS = ["03", "04", "05", "06", "07", "08", "09"]
+
+
+@pytest.mark.parametrize("notebook", MEMORY_NOTEBOOKS)
+def test_every_memory_bound_fits_a_laptop(notebook):
+    from tests.notebooks.thresholds import LAPTOP_BUDGET_MB, memory_bound_mb
+
+    assert measured(notebook, "peak_rss_mb").n >= 10
+    assert memory_bound_mb(notebook) <= LAPTOP_BUDGET_MB, f"notebook {notebook} no longer fits the budget"
+
+
+def test_a_memory_leak_fails():
+    from tests.notebooks.thresholds import check_memory
+
+    peak = measured("05", "peak_rss_mb").max
+    assert check_memory({"peak_rss_mb": peak}, "05") == peak
+    with pytest.raises(AssertionError, match="notebook 05 peaked at"):
+        check_memory({"peak_rss_mb": 1.5 * peak}, "05")

@@ -15,7 +15,7 @@ from tests.notebooks.frame import (
     assert_exercises_last_with_points,
     assert_main_path_within,
 )
-from tests.notebooks.thresholds import bounds_for, check_metric
+from tests.notebooks.thresholds import bounds_for, check_memory, check_metric
 
 #: The exercises' answers, and how a lesson cell would call them.
 EXERCISE_USES = (r"\bstandardize\(", r"\bbuild_mlp\(", r"\bimpute_zeros\(")
@@ -59,6 +59,11 @@ def test_zeros_meaning_missing_are_counted_exactly(metrics):
 def test_the_lecture_network(metrics):
     assert metrics["n_params"] == (8 * 12 + 12) + (12 * 8 + 8) + (8 + 1) == 221
     assert 1 <= metrics["best_epoch"] <= 150
+
+
+@pytest.mark.slow
+def test_fits_in_a_laptops_memory(metrics):
+    check_memory(metrics, "03")
 
 
 @pytest.mark.slow

@@ -17,13 +17,12 @@ from tests.notebooks.frame import (
     assert_exercises_last_with_points,
     assert_main_path_within,
 )
-from tests.notebooks.thresholds import check_metric
+from tests.notebooks.thresholds import check_memory, check_metric
 
 #: The exercises' answers, and how a lesson cell would call them.
 EXERCISE_USES = (r"\bcount_vectors\(", r"\bbest_epoch_of\(", r"\bpositive_probability\(")
 
 
-PEAK_RSS_BUDGET_MB = 1536  # 1.5 GiB: a free Colab session or an 8 GB laptop
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +77,7 @@ def test_test_accuracy_reaches_the_lecture(metrics):
 @pytest.mark.slow
 def test_peak_memory_within_budget(metrics):
     # peak RSS of the kernel process, reported from inside the notebook
-    assert 0 < metrics["peak_rss_mb"] <= PEAK_RSS_BUDGET_MB
+    check_memory(metrics, "04")
 
 
 @pytest.mark.slow

@@ -26,7 +26,7 @@ from tests.notebooks.exercises import (
     format_problems,
     nbgrader,
 )
-from tests.notebooks.thresholds import check_metric
+from tests.notebooks.thresholds import check_memory, check_metric
 
 NOTEBOOK = notebook_path("05")
 #: The exercises' answers, and how a lesson cell would call them.
@@ -282,7 +282,7 @@ def test_most_confused_pair_is_two_distinct_classes(metrics):
 
 @pytest.mark.slow
 def test_fits_in_a_laptops_memory(metrics):
-    assert 0 < metrics["peak_rss_mb"] <= 1536, "1.5 GiB budget"
+    check_memory(metrics, "05")
 
 
 @pytest.mark.slow

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from tests.notebooks.conftest import notebook_path
-from tests.notebooks.thresholds import check_metric
+from tests.notebooks.thresholds import check_memory, check_metric
 from tests.notebooks.exercises import (
     assert_hidden_tests_catch,
     assert_answers_unused,
@@ -255,7 +255,7 @@ def test_the_linear_network_collapses(metrics):
 
 @pytest.mark.slow
 def test_fits_in_a_laptops_memory(metrics):
-    assert 0 < metrics["peak_rss_mb"] <= 1536, "1.5 GiB budget"
+    check_memory(metrics, "06")
 
 
 @pytest.mark.slow

@@ -28,7 +28,7 @@ from tests.notebooks.exercises import (
     format_problems,
     nbgrader,
 )
-from tests.notebooks.thresholds import check_metric
+from tests.notebooks.thresholds import check_memory, check_metric
 
 NOTEBOOK = notebook_path("07")
 #: The exercises' answers, and how a lesson cell would call them.
@@ -344,7 +344,7 @@ def test_the_network_gradient_check(metrics):
 
 @pytest.mark.slow
 def test_fits_in_a_laptops_memory(metrics):
-    assert 0 < metrics["peak_rss_mb"] <= 1536, "1.5 GiB budget"
+    check_memory(metrics, "07")
 
 
 @pytest.mark.slow

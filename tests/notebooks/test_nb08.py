@@ -25,7 +25,7 @@ from tests.notebooks.exercises import (
     format_problems,
     nbgrader,
 )
-from tests.notebooks.thresholds import check_metric
+from tests.notebooks.thresholds import check_memory, check_metric
 
 NOTEBOOK = notebook_path("08")
 EXERCISE_USES = (r"\bmulti_output_cost\(", r"\bhuber_loss\(")
@@ -213,7 +213,7 @@ def test_every_task_beats_the_majority_guess(metrics):
 
 @pytest.mark.slow
 def test_fits_in_a_laptops_memory(metrics):
-    assert 0 < metrics["peak_rss_mb"] <= 1536, "1.5 GiB budget"
+    check_memory(metrics, "08")
 
 
 @pytest.mark.slow

@@ -27,7 +27,7 @@ from tests.notebooks.exercises import (
     format_problems,
     nbgrader,
 )
-from tests.notebooks.thresholds import check_metric
+from tests.notebooks.thresholds import check_memory, check_metric
 
 NOTEBOOK = notebook_path("09")
 EXERCISE_USES = (r"\bstamp\(", r"\baccuracy_by_group\(", r"\bselection_optimism\(")
@@ -232,7 +232,7 @@ def test_unlabelled_signals_move_when_accuracy_drops(metrics):
 
 @pytest.mark.slow
 def test_fits_in_a_laptops_memory(metrics):
-    assert 0 < metrics["peak_rss_mb"] <= 1536, "1.5 GiB budget"
+    check_memory(metrics, "09")
 
 
 @pytest.mark.slow
