@@ -45,7 +45,6 @@ MAX_CELL_WORDS = 150
 #: grow, and leaves this table once it meets the target.
 NOT_YET: dict[str, tuple[int, int, int]] = {
     "02": (2869, 369, 149),
-    "06": (3146, 318, 511),
     "07": (3148, 409, 394),
     "08": (1632, 174, 339),
 }
