@@ -45,7 +45,7 @@ MAX_CELL_WORDS = 150
 #: grow, and leaves this table once it meets the target.
 NOT_YET: dict[str, tuple[int, int, int]] = {
     "02": (2869, 369, 149),
-    "07": (3148, 409, 394),
+    "07": (2496, 270, 143),
     "08": (1632, 174, 339),
 }
 
