@@ -1,6 +1,7 @@
 """Checks of a notebook's frame that several notebook tests share (issue 14):
 exercises after the lesson with their points in the headings, the closing
-sections, and the length of the main path."""
+sections.  The length of the main path is measured for every notebook by
+``tests/test_density.py``."""
 
 from __future__ import annotations
 
@@ -34,15 +35,3 @@ def assert_ends_with_questions_experiments_and_optional(cells: list[Any]) -> Non
     titles = [c.source.splitlines()[0] for c in cells if c.cell_type == "markdown" and c.source.startswith("## ")]
     assert titles[-3:-1] == ["## Check your understanding", "## Experiments to try"]
     assert titles[-1].startswith("## Under the hood (optional)")
-
-
-def assert_main_path_within(cells: list[Any], *, words: int = 2600, code_lines: int = 250) -> None:
-    """Prose words and lesson code lines before the optional section; no
-    markdown cell over 150 words."""
-    main = cells[:_optional_start(cells)]
-    prose = [len(re.sub(r"<[^>]+>|\(https?://[^)]*\)", " ", c.source).split())
-             for c in main if c.cell_type == "markdown"]
-    lines = sum(len([line for line in c.source.splitlines() if line.strip()])
-                for c in main if c.cell_type == "code" and not nbgrader(c))
-    assert sum(prose) <= words and lines <= code_lines, (sum(prose), lines)
-    assert max(prose) <= 150, "no markdown cell over 150 words"

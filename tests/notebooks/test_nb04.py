@@ -15,7 +15,6 @@ from tests.notebooks.exercises import assert_answers_unused, format_problems, nb
 from tests.notebooks.frame import (
     assert_ends_with_questions_experiments_and_optional,
     assert_exercises_last_with_points,
-    assert_main_path_within,
 )
 from tests.notebooks.thresholds import check_memory, check_metric
 
@@ -120,6 +119,3 @@ def test_the_lesson_runs_without_the_exercise_answers(cells):
 def test_the_notebook_ends_with_questions_experiments_and_an_optional_section(cells):
     assert_ends_with_questions_experiments_and_optional(cells)
 
-
-def test_main_path_is_within_the_length_target(cells):
-    assert_main_path_within(cells)
