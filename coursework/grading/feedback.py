@@ -11,7 +11,7 @@ with
 * the student's own cells and outputs, as the grader ran them.
 
 Without ``show_hidden`` (the default) nothing of the hidden tests is shown:
-each test cell's ``### BEGIN HIDDEN TESTS`` region is removed with
+each test cell's hidden-test region is removed with
 nbgrader's own ``ClearHiddenTests``; a test cell's outputs are replaced by
 its error's type and message, without the traceback (which quotes the
 failing line, hidden or not, and a student's ``print`` inside a function the
