@@ -57,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not (exc.name or "").startswith("coursework."):
                 raise
             print(f"error: `{argv[0]}` is not part of this copy of the course "
-                  "(the student course has no grading tools).", file=sys.stderr)
+                  f"({exc.name} is missing).", file=sys.stderr)
             return 2
         return int(module.main(argv[1:]))
     parser.parse_args(argv)  # -h exits 0; an unknown command exits 2 with a message

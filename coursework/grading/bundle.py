@@ -76,6 +76,42 @@ itself runs (IPython's hooks and magics, the interpreter's trace functions,
 other modules' functions): the grader refuses such a cell and the tests after
 it score 0.
 
+## Check your work before you submit
+
+The last cell of each notebook checks it as the grader will: it runs the
+notebook again from the top in a fresh kernel, with the grader's own code
+(the sandbox where your machine has one, grading mode, the time and memory
+limits, the scoring), and prints each exercise's points and, for a failing
+test, the reason the gradebook would give. It has the visible tests only:
+the grader also runs hidden tests, so passing here is necessary, not
+sufficient. A test that fails here fails in grading too. From a terminal:
+
+```bash
+.venv/bin/python -m coursework check 03                   # notebooks/03_*.ipynb
+.venv/bin/python -m coursework check ~/Downloads/03_pima_diabetes.ipynb
+```
+
+It exits with status 1 when a visible test fails. What it can see:
+
+* **Jupyter**: the copy of the notebook saved on disk, not what is in your
+  browser: save first (Ctrl+S). It says when the copy it checked was saved.
+* **Colab**: the notebook as it is in your browser now (Colab hands it to
+  the cell; this relies on a private Colab call that may change). Checking
+  needs nbgrader on the Colab machine: the cell says to run
+  `%pip install -q 'nbgrader>=0.9.5,<0.10'` first (about a minute; it adds
+  Jupyter packages to the Colab machine, so if Colab then asks to restart the
+  session, do so and run the notebook again). If Colab cannot hand the
+  notebook over, download it and check it in a terminal.
+* **Without bubblewrap** (macOS, Colab, Linux without `bubblewrap`
+  installed) the check runs your notebook without the sandbox, and says so:
+  it is your own code on your own machine. A notebook that reads files or the
+  network outside the course's data sets may then pass here and fail in the
+  grader's sandbox. Windows: use WSL.
+* The data sets: the sandbox has no network, so it uses what your earlier
+  runs downloaded (`~/.coursework/datasets`, or `COURSEWORK_DATA`); run the
+  notebook once normally first.
+* A full check takes about as long as grading: 15 s to a minute per notebook.
+
 ## Submitting
 
 Download your notebook as `.ipynb` (Jupyter: File -> Download; Colab: File ->

@@ -101,32 +101,33 @@ def template_source(released: Any) -> Any:
     return released
 
 
-def _released(templates: Path | None, tmp: Path) -> Path:
-    """The folder of released notebooks: ``templates``, the packaged ones, or
-    the instructor's ``notebooks/`` released now."""
-    if templates is not None:
-        return Path(templates)
-    if TEMPLATES.is_dir():
-        return TEMPLATES
-    root = package_root()
-    if root is not None and (root / "notebooks").is_dir():
-        from .release import release
-
-        release(notebook_dir=root / "notebooks", output_dir=tmp / "released")
-        return tmp / "released"
-    raise FileNotFoundError(
-        f"This copy of the course has no released notebooks to check against (expected in {TEMPLATES}). "
-        "Reinstall the course package from the students' repository."
-    )
-
-
-def _template_for(file: Path, released: Path) -> Path:
-    """The released notebook whose stem the file's name holds (the longest)."""
-    matches = [p for p in sorted(released.glob(NOTEBOOK_PATTERN)) if p.stem in file.name]
+def _match(file: Path, folder: Path) -> Path:
+    """The course notebook in ``folder`` whose stem the file's name holds (the longest)."""
+    available = sorted(folder.glob(NOTEBOOK_PATTERN))
+    matches = [p for p in available if p.stem in file.name]
     if not matches:
-        names = ", ".join(p.name for p in sorted(released.glob(NOTEBOOK_PATTERN)))
+        names = ", ".join(p.name for p in available) or f"(none in {folder})"
         raise ValueError(f"{file.name} is not a course notebook: its name must contain one of {names}.")
     return max(matches, key=lambda p: len(p.stem))
+
+
+def _template(file: Path, templates: Path | None, tmp: Path) -> Path:
+    """The released notebook ``file`` is a copy of: from ``templates``, the
+    packaged templates, or the instructor's ``notebooks/`` released now."""
+    folder = templates or (TEMPLATES if TEMPLATES.is_dir() else None)
+    if folder is not None:
+        return _match(file, folder)
+    root = package_root()
+    if root is None or not (root / "notebooks").is_dir():
+        raise FileNotFoundError(
+            f"This copy of the course has no released notebooks to check against (expected in {TEMPLATES}). "
+            "Reinstall the course package from the students' repository."
+        )
+    from .release import release
+
+    (released,) = release([_match(file, root / "notebooks").name], notebook_dir=root / "notebooks",
+                          output_dir=tmp / "released")
+    return released
 
 
 def _data_env() -> dict[str, str]:
@@ -186,8 +187,8 @@ def check_submission(
     if not file.is_file():
         raise FileNotFoundError(f"No notebook {file}: pass the path of your .ipynb file, or its number (03).")
     with tempfile.TemporaryDirectory(prefix="coursework-check-") as tmp:
-        released_dir = _released(Path(templates) if templates else None, Path(tmp))
-        name = _template_for(file, released_dir).name
+        template = _template(file, Path(templates) if templates else None, Path(tmp))
+        released_dir, name = template.parent, template.name
         (Path(tmp) / "subs" / _STUDENT).mkdir(parents=True)
         (Path(tmp) / "subs" / _STUDENT / name).write_bytes(file.read_bytes())
 
@@ -215,7 +216,7 @@ def format_check(check: Check) -> str:
         lines.append(f"note: {check.note}")
     if g.problem:
         lines.append(f"  not graded: {g.problem}")
-    width = max(len(gid) for gid in g.max_scores)
+    width = max((len(gid) for gid in g.max_scores), default=0)
     for gid, top in g.max_scores.items():
         got = g.scores.get(gid) or 0.0
         verdict = "pass" if got == top else g.reasons.get(gid, "failed")
@@ -262,6 +263,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         check = check_submission(file)
     except (FileNotFoundError, ValueError, SandboxUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("nbgrader"):
+            raise
+        print("error: checking needs nbgrader: pip install 'nbgrader>=0.9.5,<0.10' (scripts/setup.sh installs it).",
+              file=sys.stderr)
         return 2
     print(format_check(check))
     return 0 if check.passed else 1

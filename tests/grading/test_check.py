@@ -161,3 +161,65 @@ def test_command_line_usage_errors(student_course, capsys):
     assert "No notebook in notebooks matches '42'" in capsys.readouterr().err
     assert cli(["check", str(folder / "thesis.ipynb")]) == 2
     assert "thesis.ipynb is not a course notebook: its name must contain one of 99_tiny.ipynb" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------
+# the "Check your work" cell: coursework.grading.in_notebook.check_notebook
+
+
+def test_check_cell_does_nothing_while_grading(monkeypatch, capsys):
+    from coursework.grading.in_notebook import check_notebook
+
+    monkeypatch.setenv("COURSEWORK_GRADING", "1")
+    assert check_notebook("99_tiny.ipynb") is True
+    assert "skipped" in capsys.readouterr().out
+
+
+@pytest.fixture()
+def notebook_kernel(student_course, monkeypatch):
+    """A student's kernel: not grading, not headless."""
+    for name in ("COURSEWORK_GRADING", "COURSEWORK_HEADLESS"):
+        monkeypatch.delenv(name, raising=False)
+    return student_course
+
+
+@needs_sandbox
+@pytest.mark.slow
+def test_check_cell_in_jupyter_checks_the_saved_copy(notebook_kernel, capsys):
+    from coursework.grading.in_notebook import check_notebook
+
+    folder, released = notebook_kernel
+    nbformat.write(synthetic.answered(released, mean="def mean(xs):\n    return 0"), folder / NAME)
+    assert check_notebook(NAME) is False
+    out = capsys.readouterr().out
+    assert f"Checking the copy of {NAME} saved 0 min ago" in out and "save the notebook (Ctrl+S)" in out
+    assert "  tiny-mean-tests    0/1  AssertionError: " in out
+    assert "visible tests: 2 of 3 exercises pass" in out
+
+
+@needs_sandbox
+@pytest.mark.slow
+def test_check_cell_on_colab_checks_the_live_notebook(notebook_kernel, monkeypatch, capsys):
+    """Colab's kernel has no notebook file: the live one comes from the frontend."""
+    import sys
+    import types
+
+    from coursework.grading.in_notebook import check_notebook
+
+    folder, released = notebook_kernel
+    live = synthetic.answered(released)
+    requests = []
+
+    def blocking_request(kind, request="", timeout_sec=None):
+        requests.append(kind)
+        return {"ipynb": nbformat.from_dict(live)}
+
+    colab = types.ModuleType("google.colab")
+    colab._message = types.SimpleNamespace(blocking_request=blocking_request)
+    monkeypatch.setitem(sys.modules, "google", types.ModuleType("google"))
+    monkeypatch.setitem(sys.modules, "google.colab", colab)
+    assert not (folder / NAME).exists()
+    assert check_notebook(NAME) is True
+    assert requests == ["get_ipynb"]
+    out = capsys.readouterr().out
+    assert f"Checking {NAME} as Colab shows it now" in out and "visible tests: 3 of 3 exercises pass" in out
