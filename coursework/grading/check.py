@@ -219,7 +219,7 @@ def format_check(check: Check) -> str:
     width = max((len(gid) for gid in g.max_scores), default=0)
     for gid, top in g.max_scores.items():
         got = g.scores.get(gid) or 0.0
-        verdict = "pass" if got == top else g.reasons.get(gid, "failed")
+        verdict = "pass" if got == top else g.reasons.get(gid, "not graded" if g.problem else "failed")
         lines.append(f"  {gid:<{width}}  {got:g}/{top:g}  {verdict}")
     lines += [f"  note: {n}" for n in g.notes]
     passed = sum((g.scores.get(gid) or 0.0) == top for gid, top in g.max_scores.items())

@@ -23,6 +23,10 @@ from tests.grading.conftest import needs_sandbox
 
 NAME = synthetic.NAME
 HIDDEN_FAILURE = "AssertionError: hidden: "  # the synthetic hidden tests' messages
+#: exit() makes ipykernel stop its loop 0.1 s later: whether the next cell
+#: reaches the kernel first is a race (on a loaded machine, grade or check
+#: alone may find the kernel dead), so its outcome is not compared.
+RACY = "syn-exit-call"
 
 
 def test_template_source_releases_back_into_the_release(course, tmp_path):
@@ -70,6 +74,8 @@ def test_check_and_grade_agree_on_every_visible_test(course, both):
     assert len(graded.results) == len(_corpus(course[2], course[1])) == 20 + len(hostile.CASES)
     only_hidden = []
     for g, c in zip(graded.results, checked.results):
+        if c.student == RACY:
+            continue
         assert (c.status, c.problem) == (g.status, g.problem), c.student
         if c.student == "syn-source":  # its test cells hold the hidden tests: not the check's, graded as released
             assert c.notes == [f"{gid}: test cell edited; graded the original" for gid in synthetic.EXERCISES]
