@@ -24,6 +24,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "run": ("coursework._run_cli", "execute every notebook headless and print a results table"),
     "release": ("coursework.grading.release", "write the student versions or the student course (nbgrader)"),
     "grade": ("coursework.grading.cli", "autograde students' notebooks into a CSV gradebook"),
+    "check": ("coursework.grading.check", "check your notebook as the grader will, with the visible tests"),
 }
 
 
@@ -56,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not (exc.name or "").startswith("coursework."):
                 raise
             print(f"error: `{argv[0]}` is not part of this copy of the course "
-                  "(the student course has no grading tools).", file=sys.stderr)
+                  f"({exc.name} is missing).", file=sys.stderr)
             return 2
         return int(module.main(argv[1:]))
     parser.parse_args(argv)  # -h exits 0; an unknown command exits 2 with a message

@@ -8,7 +8,8 @@ The measure (also written down in ``notebooks/README.md``):
   ``(optional)`` (by convention ``## Under the hood (optional): ...``, after
   "Experiments to try") and runs to the next ``## `` heading.  The exercises,
   the results cell and the closing questions are on the main path: a student
-  reads them all.
+  reads them all.  The final self-check section (``## Check your work``) is
+  the grader's plumbing, like the exercise cells, and is not counted.
 * **Words**: markdown tokens holding a letter or a digit, after dropping HTML
   tags and link targets (the Colab badge's URL is not prose).
 * **Code cells / lines of code**: the main path's code cells other than the
@@ -35,6 +36,10 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+#: The closing self-check section (coursework.grading.in_notebook): the
+#: grader's plumbing, like the exercise cells, not lesson.
+SELF_CHECK = "Check your work"
 
 MAX_WORDS = 2500
 MAX_CODE_LINES = 250
@@ -71,7 +76,7 @@ def main_path(cells: list[Any]) -> list[Any]:
     for cell in cells:
         title = _section_title(cell)
         if title is not None:
-            optional = "(optional)" in title.lower()
+            optional = "(optional)" in title.lower() or title == SELF_CHECK
         if not optional:
             kept.append(cell)
     return kept

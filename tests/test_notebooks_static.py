@@ -68,3 +68,17 @@ def test_markdown_before_code(notebook):
     for cell in nb.cells:
         run = run + 1 if cell.cell_type == "code" else 0
         assert run <= 3, f"{path.name}: more than 3 code cells without an explanation"
+
+
+def test_notebooks_with_exercises_end_with_the_self_check(notebook):
+    """The last cell checks this very notebook (``coursework.grading.in_notebook``)
+    and is not an nbgrader cell; a markdown cell before it says to save first."""
+    path, nb = notebook
+    if not any(c.metadata.get("nbgrader", {}).get("grade") for c in nb.cells):
+        pytest.skip(f"{path.name} has no exercises")
+    intro, last = nb.cells[-2:]
+    assert last.cell_type == "code" and "nbgrader" not in last.metadata
+    assert last.source.splitlines()[-1] == f'check_notebook("{path.name}")'
+    assert "from coursework.grading.in_notebook import check_notebook" in last.source
+    assert intro.cell_type == "markdown" and intro.source.startswith("## Check your work")
+    assert "Save the notebook first" in intro.source and "hidden tests" in intro.source

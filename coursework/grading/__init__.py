@@ -1,8 +1,8 @@
 """Instructor tooling: release the student course, autograde a class.
 
 The notebooks in ``notebooks/`` are plain nbgrader *source* notebooks
-(cell metadata schema 3, ``### BEGIN SOLUTION`` regions, locked test cells
-with points and ``### BEGIN HIDDEN TESTS`` sections), so nbgrader's own
+(cell metadata schema 3, solution regions, locked test cells with points
+and hidden-test sections, in nbgrader's delimiters), so nbgrader's own
 tools (formgrader, JupyterHub's nbgrader integration) work on them too.
 This subpackage wraps nbgrader for a course kept as a flat folder of
 notebooks:

@@ -4,6 +4,7 @@
 
     python -m coursework grade submissions/ --output gradebook.csv
     python -m coursework grade submissions/ --notebooks 02 04 --jobs 2 --memory 4
+    python -m coursework grade submissions/ --feedback build/feedback   # one HTML file per student and notebook
 
 Exit status: 0 when the gradebook was written (bad submissions included),
 1 when nbgrader itself failed on a submission or a source notebook, 2 for a
@@ -50,6 +51,11 @@ def _parser() -> argparse.ArgumentParser:
     add("--memory", type=float, default=DEFAULT_MEMORY / GIB,
         help="GB of memory one kernel may use, all its processes together (default: %(default)g)")
     add("--jobs", type=int, default=1, help="submissions graded in parallel (default: 1)")
+    add("--feedback", metavar="DIR",
+        help="also write feedback for students, DIR/<student>/<notebook>.html: the points and the reason "
+        "for every lost point on top, the student's outputs, no hidden test (see --show-hidden)")
+    add("--show-hidden", action="store_true",
+        help="show the hidden tests in the feedback files (by default they are left out)")
     add("--no-sandbox", action="store_true",
         help="run the kernels without the bubblewrap sandbox (student code then runs with your "
         "privileges; the summary warns and every gradebook row says so)")
@@ -58,7 +64,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m coursework grade`` (see the module doc)."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.show_hidden and not args.feedback:
+        parser.error("--show-hidden only applies to feedback files: pass --feedback DIR too.")
+    if args.feedback and not args.graded_dir:
+        parser.error("--feedback renders the graded notebooks: pass a --graded-dir (not '').")
     try:
         grades = grade_submissions(
             args.submissions,
@@ -82,4 +93,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(format_summary(grades))
     print(f"Gradebook: {path}" + (f"; graded notebooks: {args.graded_dir}/" if args.graded_dir else ""))
+    if args.feedback:
+        from .feedback import write_feedback
+
+        written = write_feedback(grades, args.feedback, show_hidden=args.show_hidden)
+        hidden = "with the hidden tests (--show-hidden)" if args.show_hidden else "without the hidden tests"
+        print(f"Feedback: {len(written)} files in {args.feedback}/, {hidden}")
     return 1 if any(r.status == "error" for r in grades.results) else 0

@@ -1,8 +1,9 @@
 """Generate the student versions of the course notebooks with nbgrader.
 
-The notebooks in ``notebooks/`` are the instructor's *source*: solutions
-between ``### BEGIN SOLUTION`` / ``### END SOLUTION`` and hidden tests
-between ``### BEGIN HIDDEN TESTS`` / ``### END HIDDEN TESTS``.  This module
+The notebooks in ``notebooks/`` are the instructor's *source*: solution
+regions and hidden tests between nbgrader's delimiters (see
+``notebooks/README.md``, "Exercises"; the student course ships this module,
+so it does not spell them).  This module
 runs nbgrader's ``generate_assignment`` on each of them in a temporary course
 directory (one assignment per notebook, named by its stem)::
 

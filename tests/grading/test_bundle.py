@@ -1,9 +1,11 @@
 """``python -m coursework release --bundle DIR``: the student course holds
-no solution, no hidden test, nothing either could be recovered from."""
+no solution, no hidden test, nothing either could be recovered from, and
+its self-check (``python -m coursework check``) works on its own."""
 
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 
@@ -13,6 +15,7 @@ import pytest
 from coursework.config import REPOSITORY_URL, STUDENT_REPOSITORY_URL
 from coursework.grading.bundle import MARKER, write_bundle
 from tests.conftest import REPO_ROOT
+from tests.grading.conftest import needs_sandbox
 
 REAL = sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
@@ -56,7 +59,10 @@ def test_bundle_layout(bundle):
     root, written = bundle
     assert sorted(p.name for p in (root / "notebooks").iterdir()) == [p.name for p in REAL]
     assert (root / "coursework" / "__init__.py").is_file() and (root / "README.md").is_file()
-    assert not (root / "coursework" / "grading").exists(), "the grader stays out"
+    templates = root / "coursework" / "grading" / "templates"
+    assert sorted(p.name for p in templates.iterdir()) == [p.name for p in REAL], "the check's templates"
+    for path in REAL:
+        assert (templates / path.name).read_bytes() == (root / "notebooks" / path.name).read_bytes()
     for name in ("pyproject.toml", "environment.yml", "ci/constraints.txt", "scripts/setup.sh", "data/README.md",
                  MARKER):
         assert (root / name).is_file(), name
@@ -85,20 +91,37 @@ def test_bundle_points_at_the_students_repository(bundle):
     assert STUDENT_REPOSITORY_URL in (root / "README.md").read_text()
 
 
-def _in_bundle(root, code: str) -> subprocess.CompletedProcess:
+def _in_bundle(root, code: str, timeout: float = 120) -> subprocess.CompletedProcess:
     """Run ``code`` with the bundle's package (not this checkout's editable install)."""
     prelude = "import sys; sys.meta_path = [f for f in sys.meta_path if 'editable' not in getattr(f, '__module__', '')]; "
     return subprocess.run([sys.executable, "-c", prelude + code], cwd=root, capture_output=True, text=True,
-                          timeout=120, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
+                          timeout=timeout, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
 
 
-def test_bundle_package_imports_and_has_no_grading_commands(bundle):
+def test_bundle_package_imports_and_checks_against_its_own_templates(bundle):
     root, _ = bundle
     done = _in_bundle(root, "import coursework, coursework.config as c; print(coursework.__file__, c.REPOSITORY_URL)")
     assert done.stdout.split() == [str(root / "coursework" / "__init__.py"), STUDENT_REPOSITORY_URL], done.stderr
-    run = _in_bundle(root, "import runpy; sys.argv = ['coursework', 'grade', 'x']; "
-                           "runpy.run_module('coursework', run_name='__main__')")
-    assert run.returncode == 2 and "not part of this copy of the course" in run.stderr, run.stderr
+    done = _in_bundle(root, "from coursework.grading.check import TEMPLATES; print(TEMPLATES)")
+    assert done.stdout.strip() == str(root / "coursework" / "grading" / "templates"), done.stderr
+
+
+@needs_sandbox
+@pytest.mark.slow
+def test_check_runs_in_the_student_course_without_the_sources():
+    """The student's own check, in a bundle of notebook 01 alone (outside
+    /tmp: the sandbox's /tmp is a fresh tmpfs), on the unanswered notebook."""
+    root = REPO_ROOT / "build" / "test-bundle-check"
+    shutil.rmtree(root, ignore_errors=True)
+    try:
+        write_bundle(root, notebook_dir=REPO_ROOT / "notebooks", notebooks=[REAL[0].name])
+        run = _in_bundle(root, "import runpy; sys.argv = ['coursework', 'check', '01']; "
+                               "runpy.run_module('coursework', run_name='__main__')", timeout=400)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "not answered: NotImplementedError" in run.stdout
+    assert "the grader also runs hidden tests" in run.stdout and "without the sandbox" not in run.stdout
 
 
 def test_rewriting_a_bundle_keeps_git_and_refuses_other_folders(tmp_path):

@@ -32,6 +32,8 @@ def assert_exercises_last_with_points(cells: list[Any]) -> None:
 
 
 def assert_ends_with_questions_experiments_and_optional(cells: list[Any]) -> None:
+    """... then the self-check section that ends every notebook with exercises."""
     titles = [c.source.splitlines()[0] for c in cells if c.cell_type == "markdown" and c.source.startswith("## ")]
-    assert titles[-3:-1] == ["## Check your understanding", "## Experiments to try"]
-    assert titles[-1].startswith("## Under the hood (optional)")
+    assert titles[-1] == "## Check your work"
+    assert titles[-4:-2] == ["## Check your understanding", "## Experiments to try"]
+    assert titles[-2].startswith("## Under the hood (optional)")

@@ -26,6 +26,7 @@ from tests.notebooks.exercises import (
     format_problems,
     nbgrader,
 )
+from tests.notebooks.frame import assert_ends_with_questions_experiments_and_optional, assert_exercises_last_with_points
 from tests.notebooks.thresholds import check_memory, check_metric
 
 NOTEBOOK = notebook_path("05")
@@ -114,22 +115,12 @@ def test_the_notebook_is_backend_agnostic(cells):
 
 
 def test_exercises_come_after_the_lesson_with_points_in_their_headings(cells):
-    kinds = ["exercise" if nbgrader(c) else c.cell_type for c in cells]
-    first, last = kinds.index("exercise"), len(kinds) - kinds[::-1].index("exercise")
-    lesson_code = [c.source for c in cells[first:] if c.cell_type == "code" and not nbgrader(c)]
-    assert all("coursework.record(" in src or "Under the hood" in src or "time.perf_counter" in src
-               for src in lesson_code), "only results and optional cells after the exercises"
-    headings = [c.source.splitlines()[0] for c in cells[first - 8:last]
-                if c.cell_type == "markdown" and c.source.startswith("### Exercise")]
-    test_points = [nbgrader(c)["points"] for c in cells if nbgrader(c).get("grade")]
-    assert [int(re.search(r"\((\d+) points?\)", h).group(1)) for h in headings] == test_points
+    assert_exercises_last_with_points(cells)
 
 
 def test_the_notebook_ends_with_questions_experiments_and_an_optional_section(cells):
-    titles = [c.source.splitlines()[0] for c in cells if c.cell_type == "markdown"
-              and c.source.startswith("## ")]
-    assert titles[-3:] == ["## Check your understanding", "## Experiments to try",
-                           "## Under the hood (optional): memory and speed"]
+    assert_ends_with_questions_experiments_and_optional(cells)
+    assert "## Under the hood (optional): memory and speed" in [c.source.splitlines()[0] for c in cells]
 
 
 def test_the_lesson_runs_without_the_exercise_answers(cells):
