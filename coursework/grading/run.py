@@ -19,6 +19,7 @@ disk.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import shutil
@@ -28,6 +29,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +39,7 @@ from .._kernels import kernel_env
 from ..config import GRADING_ENV, HEADLESS_ENV, RESULTS_ENV
 from .spec import Limits, SandboxSpec, WorkerReport, WorkerSpec
 
-__all__ = ["STUDENT_ID", "Job", "Outcome", "run_submission"]
+__all__ = ["STUDENT_ID", "Job", "Outcome", "Runner", "local_runner", "run_submission"]
 
 #: nbgrader's student id inside each private course directory.
 STUDENT_ID = "student"
@@ -240,3 +243,23 @@ def run_submission(job: Job) -> Outcome:
             shutil.rmtree(spec.runtime, ignore_errors=True)
     status = "timeout" if not finished else ("finished" if graded is not None else "failed")
     return Outcome(status, graded, scores, log, kernel_log, report, running, time.monotonic() - start)
+
+
+@dataclass(frozen=True)
+class Runner:
+    """Where the runs of a batch happen: ``executor.submit(run, job)`` returns
+    a future of the :class:`Outcome`; at most ``window`` jobs are submitted
+    at a time; ``sandbox`` is the sandbox the jobs ask for (None: none)."""
+
+    executor: Executor
+    window: int
+    sandbox: SandboxSpec | None
+    run: Callable[[Job], Outcome] = run_submission
+
+
+@contextlib.contextmanager
+def local_runner(jobs: int, sandbox: SandboxSpec | None) -> Iterator[Runner]:
+    """``jobs`` runs at a time on this machine (threads, each waiting on its
+    worker subprocess)."""
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="grade") as pool:
+        yield Runner(pool, jobs, sandbox)
