@@ -10,7 +10,9 @@
 Before its run, each submission is repaired (:mod:`~coursework.grading.repair`)
 and screened (:mod:`~coursework.grading.screen`).  A broken or hostile
 submission never stops the batch: it gets a status and a reason (see
-:data:`~coursework.grading.model.STATUSES`).  The command line is
+:data:`~coursework.grading.model.STATUSES`).  Only the runs leave this
+thread: to ``jobs`` threads here, or to the workers of a Dask cluster
+(:mod:`~coursework.grading.cluster`); preparing and scoring stay here.  The command line is
 :mod:`coursework.grading.cli`; the instructor's guide ``docs/instructors.md``.
 """
 
@@ -191,7 +193,8 @@ def _run_all(subs: list[Submission], batch: _Batch, runner: Runner,
     return results
 
 
-def _runner(jobs: int, scheduler: str | None, extra: dict[str, str], sandbox: bool) -> Any:
+def _runner(jobs: int, scheduler: str | None, extra: dict[str, str],
+            sandbox: bool) -> contextlib.AbstractContextManager[Runner]:
     """Where the runs go: ``jobs`` threads here, or the workers of a Dask cluster."""
     if scheduler is not None:
         from .cluster import cluster_runner
