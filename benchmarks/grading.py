@@ -20,10 +20,15 @@ per setting:
 * overhead: that minus the notebook's own time, the cost of grading beyond
   running the notebook.  With 2 runs at once on 2 cores, both runs are also
   slowed by each other, which the single-run own time does not include;
-* CPU seconds per submission (this process and all its descendants: nbgrader's
-  workers, the kernels, the cluster's processes) and the CPU overhead, the
-  same difference in CPU time, which depends far less on what else the
-  machine runs than wall-clock time does.
+* CPU seconds outside the kernel per submission: the CPU time of this
+  process and of its reaped descendants (nbgrader's workers and their warm
+  processes, bubblewrap, the cluster's processes), divided by the
+  submissions.  A sandboxed kernel's own CPU time is not in it (the
+  kernel's process is reaped inside the sandbox's PID namespace, never into
+  this process's ``RUSAGE_CHILDREN``), so this is the CPU that grading adds,
+  plus the share of nbclient's driver that any run has, and it depends far
+  less on what else the machine runs than wall-clock differences do.  The
+  own runs' CPU time, kernel included, is shown for scale.
 
 The cluster's start (about 5-10 s) is measured apart and not counted.
 """
@@ -110,13 +115,12 @@ def _cluster_grade(corpus: Path, notebook_dir: Path) -> tuple[float, list, float
     return seconds, rows, started
 
 
-def _row(name: str, seconds: float, cpu: float, rows: list, own: dict[str, tuple[float, float]]) -> str:
+def _row(name: str, seconds: float, cpu: float, rows: list, own: dict[str, tuple[float, float]], load: str) -> str:
     n = len(rows)
     per = sum(r.seconds for r in rows) / n
     overhead = sum(r.seconds - own[r.notebook][0] for r in rows) / n
-    cpu_overhead = (cpu - sum(own[r.notebook][1] for r in rows)) / n
-    return (f"| {name} | {n} | {seconds:.1f} | {60 * n / seconds:.2f} | {per:.1f} | {overhead:.1f} | "
-            f"{cpu / n:.1f} | {cpu_overhead:.1f} | {os.getloadavg()[0]:.1f} |")
+    return (f"| {name} | {n} | {seconds:.1f} | {60 * n / seconds:.2f} | {per:.1f} | {overhead:+.1f} | "
+            f"{cpu / n:.2f} | {load} |")
 
 
 def _load() -> str:
@@ -154,8 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     second = {path.name: own_time(path) for path in sources}
     own = {name: ((first[name][0] + second[name][0]) / 2, (first[name][1] + second[name][1]) / 2)
            for name in first}
-    for name, seconds, cpu, rows, _ in runs:
-        table.append(_row(name, seconds, cpu, rows, own))
+    for name, seconds, cpu, rows, load in runs:
+        table.append(_row(name, seconds, cpu, rows, own, load))
     lines = [
         f"Machine: {machine.cpu_model()}, {os.cpu_count()} cores. Load average (1, 5, 15 min): {load_before} "
         f"before, {_load()} after.",
@@ -165,9 +169,9 @@ def main(argv: list[str] | None = None) -> int:
         + ", ".join(f"{Path(n).stem} {w:.1f} / {c:.1f} (runs: {first[n][0]:.1f}, {second[n][0]:.1f})"
                     for n, (w, c) in own.items()),
         "",
-        "| setting | submissions | batch s | submissions/min | s per submission | overhead s "
-        "| CPU s per submission | CPU overhead s | load |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| setting | submissions | batch s | submissions/min | s per submission | wall overhead s "
+        "| CPU s outside the kernel per submission | load after (1, 5, 15 min) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         *table,
         "",
         f"LocalCluster start: {started:.1f} s (not counted). Target: overhead <= {TARGET} s per submission.",
