@@ -16,7 +16,8 @@ notebooks:
   :mod:`~coursework.grading.assignments`, :mod:`~coursework.grading.run`
   (nbgrader's ``autograde`` in a worker, the kernel in a bubblewrap sandbox:
   :mod:`~coursework.grading.sandbox`), :mod:`~coursework.grading.score`,
-  :mod:`~coursework.grading.report` -- with the defences against tampering
+  :mod:`~coursework.grading.report` -- on this machine or, the runs, on a
+  Dask cluster (:mod:`~coursework.grading.cluster`) -- with the defences against tampering
   in :mod:`~coursework.grading.screen` (before a cell runs) and
   :mod:`~coursework.grading.integrity` (each test cell, checked from outside).
 
@@ -28,6 +29,7 @@ function needs it.  The instructor's guide, with the threat model, is
 from __future__ import annotations
 
 from ._course_dir import ReleaseError
+from .cluster import ClusterUnavailable
 from .grade import grade_submissions
 from .model import STATUSES, ClassGrades, Exercise, SubmissionGrade
 from .release import release
@@ -42,6 +44,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "STATUSES",
     "ClassGrades",
+    "ClusterUnavailable",
     "Exercise",
     "Job",
     "Limits",

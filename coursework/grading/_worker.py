@@ -23,10 +23,34 @@ Exit status: 0 when nbgrader finished, 1 when it gave up (the report says why).
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 from .spec import Tampering, WorkerReport, WorkerSpec
+
+# jsonschema (imported by nbformat) imports rfc3987_syntax when installed
+# (jupyter-events pulls it in), which builds a Lark parser at import: 2-5 s
+# per worker.  Neither nbformat nor nbgrader validates the "iri" formats it
+# serves, so it is kept out (jsonschema treats it as not installed).
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
+def die_with_parent() -> None:
+    """Be killed when the parent process (thread) ends (Linux), so a grader
+    or Dask worker that dies leaves no worker behind; the sandboxed kernel
+    then dies too (bubblewrap's ``--die-with-parent``)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent was already gone
+        os._exit(1)
 
 
 def _config(spec: WorkerSpec, spec_path: Path):  # -> traitlets Config
@@ -94,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     if len(argv) != 1:
         print("usage: python -m coursework.grading._worker SPEC.json", file=sys.stderr)
         return 2
+    die_with_parent()
     spec_path = Path(argv[0])
     spec = WorkerSpec.from_json(spec_path.read_text())
     report = autograde(spec, spec_path)

@@ -5,11 +5,13 @@
     python -m coursework grade submissions/ --output gradebook.csv
     python -m coursework grade submissions/ --notebooks 02 04 --jobs 2 --memory 4
     python -m coursework grade submissions/ --feedback build/feedback   # one HTML file per student and notebook
+    python -m coursework grade submissions/ --scheduler tcp://HOST:8786
 
 Exit status: 0 when the gradebook was written (bad submissions included),
 1 when nbgrader itself failed on a submission or a source notebook, 2 for a
 usage error or when the sandbox is unavailable (the message says how to
-install bubblewrap, or to pass ``--no-sandbox``).
+install bubblewrap, or to pass ``--no-sandbox``), or when ``--scheduler``
+cannot be used (Dask missing, scheduler unreachable, no workers).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Sequence
 
 from ..config import GRADING_ENV
 from ._course_dir import ReleaseError
+from .cluster import ClusterUnavailable
 from .grade import grade_submissions
 from .report import format_summary, write_gradebook
 from .sandbox import SandboxUnavailable
@@ -56,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
         "for every lost point on top, the student's outputs, no hidden test (see --show-hidden)")
     add("--show-hidden", action="store_true",
         help="show the hidden tests in the feedback files (by default they are left out)")
+    add("--scheduler", metavar="ADDRESS",
+        help="run the submissions on the workers of a Dask distributed cluster, e.g. tcp://HOST:8786 "
+        "(needs the cluster extra: pip install 'coursework[cluster]'; excludes --jobs)")
     add("--no-sandbox", action="store_true",
         help="run the kernels without the bubblewrap sandbox (student code then runs with your "
         "privileges; the summary warns and every gradebook row says so)")
@@ -81,9 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             memory=int(args.memory * GIB),
             jobs=args.jobs,
             sandbox=not args.no_sandbox,
+            scheduler=args.scheduler,
             echo=lambda line: print(line, flush=True),
         )
-    except (FileNotFoundError, ValueError, SandboxUnavailable) as exc:
+    except (FileNotFoundError, ValueError, SandboxUnavailable, ClusterUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except ReleaseError as exc:

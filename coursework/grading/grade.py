@@ -10,19 +10,21 @@
 Before its run, each submission is repaired (:mod:`~coursework.grading.repair`)
 and screened (:mod:`~coursework.grading.screen`).  A broken or hostile
 submission never stops the batch: it gets a status and a reason (see
-:data:`~coursework.grading.model.STATUSES`).  The command line is
+:data:`~coursework.grading.model.STATUSES`).  Only the runs leave this
+thread: to ``jobs`` threads here, or to the workers of a Dask cluster
+(:mod:`~coursework.grading.cluster`); preparing and scoring stay here.  The command line is
 :mod:`coursework.grading.cli`; the instructor's guide ``docs/instructors.md``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +35,7 @@ from .collect import Submission, Unreadable, collect, read_submission, student_f
 from .model import ClassGrades, SubmissionGrade
 from .repair import repair
 from .report import keep_outputs
-from .run import Job, Outcome, run_submission
+from .run import Job, Outcome, Runner, local_runner
 from .sandbox import sandbox_spec
 from .score import score
 from .spec import DEFAULT_CELL_TIMEOUT, DEFAULT_MEMORY, DEFAULT_TIMEOUT, Limits, SandboxSpec
@@ -56,7 +58,7 @@ class _Batch:
     screen: bool
 
 
-def _check_limits(timeout: Any, cell_timeout: Any, memory: Any, jobs: Any) -> None:
+def _check_limits(timeout: Any, cell_timeout: Any, memory: Any, jobs: Any, scheduler: Any) -> None:
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
         raise ValueError(f"timeout must be a positive number of seconds. Got {timeout!r} instead.")
     if isinstance(cell_timeout, bool) or not isinstance(cell_timeout, int) or cell_timeout < 1:
@@ -65,6 +67,12 @@ def _check_limits(timeout: Any, cell_timeout: Any, memory: Any, jobs: Any) -> No
         raise ValueError(f"memory must be a number of bytes >= 256 MB (2**28). Got {memory!r} instead.")
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ValueError(f"jobs must be an integer >= 1. Got {jobs!r} instead.")
+    if scheduler is not None and jobs != 1:
+        raise ValueError(f"jobs={jobs} and a scheduler exclude each other: on a cluster the workers' threads "
+                         "set how many submissions run at once (`dask worker ADDRESS --nthreads N`).")
+    if scheduler is not None and (not isinstance(scheduler, str) or not scheduler.strip()):
+        raise ValueError(f"scheduler must be a Dask scheduler's address such as 'tcp://HOST:8786'. "
+                         f"Got {scheduler!r} instead.")
 
 
 def _zero(sub: Submission, a: Assignment, status: str, problem: str, start: float, **extra: Any) -> SubmissionGrade:
@@ -99,8 +107,9 @@ def _job(sub: Submission, batch: _Batch, nb: Any) -> Job:
     )
 
 
-def _grade_one(sub: Submission, batch: _Batch) -> SubmissionGrade:
-    """Grade one submission; never raises (a bug here is an ``error`` row)."""
+def _prepare(sub: Submission, batch: _Batch) -> tuple[Job, list[str]] | SubmissionGrade:
+    """Before the run, on this machine: read, repair and screen a submission.
+    Returns its job and the repair notes, or its row when it cannot run."""
     a, start = batch.assignments[sub.notebook], time.monotonic()
     try:
         if sub.file is None:
@@ -112,7 +121,16 @@ def _grade_one(sub: Submission, batch: _Batch) -> SubmissionGrade:
             keep_outputs(batch.graded_dir, sub.student, sub.notebook, None, keep_log=False)
             return _zero(sub, a, "invalid", str(exc), start)
         notes = repair(nb, a.released, a.source)
-        outcome = run_submission(_job(sub, batch, nb))
+        return _job(sub, batch, nb), notes
+    except Exception as exc:
+        return _zero(sub, a, "error", f"grader error: {type(exc).__name__}: {first_line(str(exc), 200)}", start)
+
+
+def _finish(sub: Submission, batch: _Batch, outcome: Outcome, notes: list[str]) -> SubmissionGrade:
+    """After the run, on this machine: keep the outputs, score.  ``seconds``
+    is the run's own time (queueing on a cluster not included)."""
+    a, start = batch.assignments[sub.notebook], time.monotonic() - outcome.seconds
+    try:
         graded, log = keep_outputs(batch.graded_dir, sub.student, sub.notebook, outcome,
                                    keep_log=outcome.status != "finished")
         if outcome.status == "timeout":
@@ -129,22 +147,60 @@ def _grade_one(sub: Submission, batch: _Batch) -> SubmissionGrade:
         return _zero(sub, a, "error", f"grader error: {type(exc).__name__}: {first_line(str(exc), 200)}", start)
 
 
-def _run_all(subs: list[Submission], batch: _Batch, jobs: int, echo: Callable[[str], Any] | None) -> list:
+def _lost(sub: Submission, batch: _Batch, exc: BaseException) -> SubmissionGrade:
+    """The row of a run that raised (on a cluster: its retries used up)."""
+    a = batch.assignments[sub.notebook]
+    return _zero(sub, a, "error", f"grader error: {type(exc).__name__}: {first_line(str(exc), 200)}",
+                 time.monotonic())
+
+
+def _run_all(subs: list[Submission], batch: _Batch, runner: Runner,
+             echo: Callable[[str], Any] | None) -> list[SubmissionGrade]:
+    """Grade ``subs``: each run on ``runner``'s executor, at most
+    ``runner.window`` at a time (so a large class is never all in memory);
+    preparing and scoring here, one at a time, in completion order."""
     results: list[SubmissionGrade] = []
-    lock = threading.Lock()
+    pending: dict[Future, tuple[Submission, list[str]]] = {}
+    queue = iter(subs)
 
-    def one(sub: Submission) -> None:
-        result = _grade_one(sub, batch)
-        with lock:
-            results.append(result)
-            if echo is not None:
-                detail = result.problem or f"{result.total:g}/{result.max_total:g}"
-                echo(f"[{len(results)}/{len(subs)}] {result.student}/{result.notebook}: "
-                     f"{result.status}, {detail} ({result.seconds:.1f} s)")
+    def record(result: SubmissionGrade) -> None:
+        results.append(result)
+        if echo is not None:
+            detail = result.problem or f"{result.total:g}/{result.max_total:g}"
+            echo(f"[{len(results)}/{len(subs)}] {result.student}/{result.notebook}: "
+                 f"{result.status}, {detail} ({result.seconds:.1f} s)")
 
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        list(pool.map(one, subs))
+    def fill() -> None:
+        while len(pending) < runner.window:
+            sub = next(queue, None)
+            if sub is None:
+                return
+            prepared = _prepare(sub, batch)
+            if isinstance(prepared, SubmissionGrade):
+                record(prepared)
+            else:
+                job, notes = prepared
+                pending[runner.executor.submit(runner.run, job)] = (sub, notes)
+
+    fill()
+    while pending:
+        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in sorted(done, key=lambda f: pending[f][0].index):
+            sub, notes = pending.pop(future)
+            exc = future.exception()
+            record(_lost(sub, batch, exc) if exc is not None else _finish(sub, batch, future.result(), notes))
+        fill()
     return results
+
+
+def _runner(jobs: int, scheduler: str | None, extra: dict[str, str],
+            sandbox: bool) -> contextlib.AbstractContextManager[Runner]:
+    """Where the runs go: ``jobs`` threads here, or the workers of a Dask cluster."""
+    if scheduler is not None:
+        from .cluster import cluster_runner
+
+        return cluster_runner(scheduler, extra, sandbox=sandbox)
+    return local_runner(jobs, sandbox_spec(kernel_env(extra)) if sandbox else None)
 
 
 def grade_submissions(
@@ -161,6 +217,7 @@ def grade_submissions(
     sandbox: bool = True,
     screen: bool = True,
     echo: Callable[[str], Any] | None = print,
+    scheduler: str | None = None,
 ) -> ClassGrades:
     """Autograde every ``<student>/<notebook>.ipynb`` in ``submissions_dir``.
 
@@ -200,6 +257,11 @@ def grade_submissions(
         defences alone.
     echo : callable or None, default print
         Receives one progress line per submission.
+    scheduler : str, optional
+        A Dask distributed scheduler's address (``"tcp://HOST:8786"``): the
+        runs go to its workers (:mod:`~coursework.grading.cluster`; needs
+        the ``cluster`` extra), everything else stays here.  Excludes
+        ``jobs``; the gradebook is the one a local run writes.
 
     Returns
     -------
@@ -216,10 +278,14 @@ def grade_submissions(
     ReleaseError
         A source notebook is unreadable or nbgrader rejected it.
     SandboxUnavailable
-        ``sandbox=True`` but bubblewrap is missing or cannot run here.
+        ``sandbox=True`` but bubblewrap is missing or cannot run here (on
+        a cluster: on one of its workers).
+    ClusterUnavailable
+        Dask is not installed, or the scheduler is unreachable or has no
+        workers.
     """
     start = time.monotonic()
-    _check_limits(timeout, cell_timeout, memory, jobs)
+    _check_limits(timeout, cell_timeout, memory, jobs, scheduler)
     submissions_dir = Path(submissions_dir)
     if not submissions_dir.is_dir():
         raise FileNotFoundError(f"Submissions folder {submissions_dir} does not exist.")
@@ -237,13 +303,14 @@ def grade_submissions(
                              f"(looked for the names in {notebook_dir}).")
         subs = [s for s in subs if s.notebook in sources]
     extra = {str(k): str(v) for k, v in (env or {}).items()}
-    spec = sandbox_spec(kernel_env(extra)) if sandbox else None
     limits = Limits(timeout=float(timeout), cell_timeout=cell_timeout, memory=memory)
-    with tempfile.TemporaryDirectory(prefix="coursework-grade-") as tmp:
+    with contextlib.ExitStack() as stack:
+        runner = stack.enter_context(_runner(jobs, scheduler, extra, sandbox))
+        tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="coursework-grade-"))
         course = prepare_course(sources, Path(tmp) / "template")
-        batch = _Batch({a.name: a for a in course.assignments}, course.gradebook, limits, spec, extra,
+        batch = _Batch({a.name: a for a in course.assignments}, course.gradebook, limits, runner.sandbox, extra,
                        None if graded_dir is None else Path(graded_dir), screen)
-        results = _run_all(subs, batch, jobs, echo)
+        results = _run_all(subs, batch, runner, echo)
     order = {name: i for i, name in enumerate(sources)}
     results.sort(key=lambda r: (r.student, order[r.notebook]))
     return ClassGrades(

@@ -9,16 +9,23 @@ the course package is installed, in parallel with others, or on a remote
 worker.
 
 Inside: a private nbgrader course directory is built from the template,
-``python -m coursework.grading._worker`` runs nbgrader's ``autograde`` in a
-subprocess of its own (its own process group, killed as a whole when the
-per-notebook limit ``Limits.timeout`` runs out), and the kernel it starts
-runs in the sandbox.  The worker's output is drained into memory keeping
-only its head and tail, so a kernel writing gigabytes cannot fill memory or
-disk.
+the worker (:mod:`coursework.grading._worker`) runs nbgrader's
+``autograde`` in a process of its own (its own process group, killed as a
+whole when the per-notebook limit ``Limits.timeout`` runs out), and the
+kernel it starts runs in the sandbox.  The worker is forked from the
+calling thread's warm process, which has nbgrader imported already
+(:mod:`coursework.grading._warm`), or, where there is none, started cold as
+``python -m coursework.grading._worker``.  Only the head and tail of the
+worker's output are kept.
+
+:class:`Runner` says where the runs of a batch go: :func:`local_runner`
+(threads here) or :func:`coursework.grading.cluster.cluster_runner` (a Dask
+cluster).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import shutil
@@ -28,15 +35,18 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .._kernels import kernel_env
 from ..config import GRADING_ENV, HEADLESS_ENV, RESULTS_ENV
+from . import _warm
 from .spec import Limits, SandboxSpec, WorkerReport, WorkerSpec
 
-__all__ = ["STUDENT_ID", "Job", "Outcome", "run_submission"]
+__all__ = ["STUDENT_ID", "Job", "Outcome", "Runner", "local_runner", "run_submission"]
 
 #: nbgrader's student id inside each private course directory.
 STUDENT_ID = "student"
@@ -175,6 +185,62 @@ def _wait(proc: subprocess.Popen, drain: _Drain, timeout: float, root: Path) -> 
     return finished
 
 
+def _run_cold(spec_path: Path, env: dict[str, str], timeout: float, root: Path) -> tuple[bool, str]:
+    """A new ``python -m coursework.grading._worker``: (finished in time, its output)."""
+    proc, drain = _start_worker(spec_path, env)
+    finished = _wait(proc, drain, timeout, root)
+    return finished, drain.text()
+
+
+def _log_text(path: Path) -> str:
+    """A worker's log file, keeping only its head and tail."""
+    try:
+        with path.open("rb") as fh:
+            size = fh.seek(0, os.SEEK_END)
+            fh.seek(0)
+            if size <= _LOG_KEEP:
+                return fh.read().decode("utf-8", "replace")
+            head = fh.read(_LOG_KEEP // 2)
+            fh.seek(size - _LOG_KEEP // 2)
+            tail = fh.read()
+    except OSError:
+        return ""
+    dropped = size - len(head) - len(tail)
+    return (head.decode("utf-8", "replace") + f"\n[... {dropped:,} bytes dropped ...]\n"
+            + tail.decode("utf-8", "replace"))
+
+
+def _wait_warm(warm: _warm.WarmWorker, pid: int, log: Path, timeout: float, root: Path) -> tuple[bool, str]:
+    """Wait for a worker forked by a warm process: (finished in time, its output)."""
+    try:
+        finished = warm.wait(timeout) is not None
+        if not finished:
+            _kill_group(_read_int(root / "kernel.pid"))  # the sandbox dies with its first process
+            _kill_group(pid)
+            if warm.wait(30) is None:
+                raise OSError("the warm grading worker did not reap a killed worker")
+    except OSError:
+        _kill_group(pid)
+        _warm.discard()
+        raise
+    return finished, _log_text(log)
+
+
+def _run_worker(spec_path: Path, env: dict[str, str], timeout: float, root: Path) -> tuple[bool, str]:
+    """Run the worker on ``spec_path``: forked from this thread's warm process
+    (:mod:`._warm`), or a cold one when there is none or it cannot fork."""
+    log = spec_path.parent / "worker.log"
+    try:
+        warm = _warm.warm_worker(_worker_env({}))
+        pid = None if warm is None else warm.start(str(spec_path), str(log), env)
+    except OSError:
+        _warm.discard()
+        warm, pid = None, None
+    if warm is None or pid is None:
+        return _run_cold(spec_path, env, timeout, root)
+    return _wait_warm(warm, pid, log, timeout, root)
+
+
 def _layout(job: Job, work: Path) -> WorkerSpec:
     """The private course directory, runtime and scratch folders of a job."""
     root = work / "course"
@@ -230,9 +296,7 @@ def run_submission(job: Job) -> Outcome:
         try:
             spec_path = work / "spec.json"
             spec_path.write_text(spec.to_json())
-            proc, drain = _start_worker(spec_path, _worker_env(job.env))
-            finished = _wait(proc, drain, job.limits.timeout, Path(spec.root))
-            log = drain.text()
+            finished, log = _run_worker(spec_path, _worker_env(job.env), job.limits.timeout, Path(spec.root))
             graded, scores, report = _results(spec, job) if finished else (None, {}, None)
             kernel_log = Path(spec.kernel_log).read_bytes()[-200_000:] if Path(spec.kernel_log).exists() else b""
             running = _read_int(Path(spec.root) / "cell")
@@ -240,3 +304,23 @@ def run_submission(job: Job) -> Outcome:
             shutil.rmtree(spec.runtime, ignore_errors=True)
     status = "timeout" if not finished else ("finished" if graded is not None else "failed")
     return Outcome(status, graded, scores, log, kernel_log, report, running, time.monotonic() - start)
+
+
+@dataclass(frozen=True)
+class Runner:
+    """Where the runs of a batch happen: ``executor.submit(run, job)`` returns
+    a future of the :class:`Outcome`; at most ``window`` jobs are submitted
+    at a time; ``sandbox`` is the sandbox the jobs ask for (None: none)."""
+
+    executor: Executor
+    window: int
+    sandbox: SandboxSpec | None
+    run: Callable[[Job], Outcome] = run_submission
+
+
+@contextlib.contextmanager
+def local_runner(jobs: int, sandbox: SandboxSpec | None) -> Iterator[Runner]:
+    """``jobs`` runs at a time on this machine (threads, each waiting on its
+    worker subprocess)."""
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="grade") as pool:
+        yield Runner(pool, jobs, sandbox)
