@@ -141,3 +141,14 @@ def assert_hidden_tests_catch(cells: list, wrong: dict, make_scope, *,
         exec(visible_tests(test), scope)  # passes what the student sees...
         with pytest.raises(raises):
             exec(test, scope)  # ...but not the hidden tests
+
+
+def lesson_program(cells: list, definitions: "tuple[str, ...]", *, with_imports: bool = False) -> str:
+    """The lesson cells the exercises need, in notebook order, as one program:
+    the non-exercise code cells holding one of ``definitions`` (plus the one
+    that imports keras, ``with_imports``)."""
+    code = [cell.source for cell in cells if cell.cell_type == "code" and not nbgrader(cell)]
+    picked = [src for src in code if any(marker in src for marker in definitions)
+              or (with_imports and "import keras" in src)]
+    assert len(picked) == len(definitions) + with_imports, "lesson cells moved: update LESSON_DEFINITIONS"
+    return "\n\n".join(picked)

@@ -24,6 +24,7 @@ from tests.notebooks.exercises import (
     assert_solutions_pass,
     assert_stubs_fail,
     format_problems,
+    lesson_program,
     nbgrader,
 )
 from tests.notebooks.frame import assert_ends_with_questions_experiments_and_optional, assert_exercises_last_with_points
@@ -50,10 +51,7 @@ def _code(cells) -> list[str]:
 @pytest.fixture(scope="module")
 def lesson_source(cells):
     """The lesson cells the exercises need, in notebook order, as one program."""
-    code = [cell.source for cell in cells if cell.cell_type == "code" and not nbgrader(cell)]
-    picked = [src for src in code if any(marker in src for marker in LESSON_DEFINITIONS)]
-    assert len(picked) == len(LESSON_DEFINITIONS), "lesson cells moved: update LESSON_DEFINITIONS"
-    return "\n\n".join(picked)
+    return lesson_program(cells, LESSON_DEFINITIONS)
 
 
 def namespace(lesson_source) -> dict:

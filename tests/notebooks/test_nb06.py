@@ -26,6 +26,7 @@ from tests.notebooks.exercises import (
     assert_solutions_pass,
     assert_stubs_fail,
     format_problems,
+    lesson_program,
     nbgrader,
 )
 
@@ -48,11 +49,7 @@ def cells():
 @pytest.fixture(scope="module")
 def lesson_source(cells):
     """The lesson cells the exercises need, in notebook order, as one program."""
-    code = [cell.source for cell in cells if cell.cell_type == "code" and not nbgrader(cell)]
-    picked = [src for src in code
-              if any(marker in src for marker in LESSON_DEFINITIONS) or "import keras" in src]
-    assert len(picked) == len(LESSON_DEFINITIONS) + 1, "lesson cells moved: update LESSON_DEFINITIONS"
-    return "\n\n".join(picked)
+    return lesson_program(cells, LESSON_DEFINITIONS, with_imports=True)
 
 
 def namespace(lesson_source) -> dict:

@@ -25,6 +25,7 @@ from tests.notebooks.exercises import (
     assert_solutions_pass,
     assert_stubs_fail,
     format_problems,
+    lesson_program,
     nbgrader,
 )
 from tests.notebooks.thresholds import check_memory, check_metric
@@ -42,10 +43,8 @@ def cells():
 
 @pytest.fixture(scope="module")
 def lesson_source(cells):
-    code = [cell.source for cell in cells if cell.cell_type == "code" and not nbgrader(cell)]
-    picked = [src for src in code if any(marker in src for marker in LESSON_DEFINITIONS)]
-    assert len(picked) == len(LESSON_DEFINITIONS), "lesson cells moved: update LESSON_DEFINITIONS"
-    return "\n\n".join(picked)
+    """The lesson cells the exercises need, in notebook order, as one program."""
+    return lesson_program(cells, LESSON_DEFINITIONS)
 
 
 def namespace(lesson_source) -> dict:
