@@ -59,7 +59,8 @@ def test_every_memory_bound_fits_a_laptop(notebook):
 def test_a_memory_leak_fails():
     from tests.notebooks.thresholds import check_memory
 
-    peak = measured("05", "peak_rss_mb").max
-    assert check_memory({"peak_rss_mb": peak}, "05") == peak
-    with pytest.raises(AssertionError, match="notebook 05 peaked at"):
-        check_memory({"peak_rss_mb": 1.5 * peak}, "05")
+    for notebook in MEMORY_NOTEBOOKS:
+        peak = measured(notebook, "peak_rss_mb").max
+        assert check_memory({"peak_rss_mb": peak}, notebook) == peak
+        with pytest.raises(AssertionError, match=f"notebook {notebook} peaked at"):
+            check_memory({"peak_rss_mb": 5 / 3 * peak}, notebook)

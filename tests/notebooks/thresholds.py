@@ -20,17 +20,19 @@ seed-to-seed spread is too wide for one run to tell a 5-point loss from bad
 luck; each of those has a second test against a baseline from the same run.
 
 Peak memory (``peak_rss_mb``) barely moves with the seed but does move with
-the environment: TensorFlow imports JAX whenever JAX is installed
-(``tensorflow/lite/python/util.py``), as in CI and on Colab, which adds
-111 MB to ``import keras`` (588 -> 699 MB, measured here); the CPU's kernels
-and the allocator add their own differences.  So the memory rule is
-relative: upper bound = max over seeds x (1 + ``MEMORY_MARGIN``), 30 %, and
+the environment.  TensorFlow imports JAX whenever JAX is installed
+(``tensorflow/lite/python/util.py``), as in CI and on Colab: 111 MB more at
+``import keras`` (588 -> 699 MB), and notebook 06's kernel peaked at
+1,029 MB with JAX installed against 780 MB in every seed of our sweep,
+which ran without it.  The CPU's kernels and the allocator add their own
+differences.  So the memory rule is: upper bound = max over seeds x
+(1 + ``MEMORY_MARGIN``) + ``JAX_ALLOWANCE_MB``, and
 ``tests/test_thresholds.py`` checks that every such bound still fits the
-course's promise, ``LAPTOP_BUDGET_MB``.  A leak that adds half a notebook's
-memory still fails.  (Two CI failures, 05 at 1,546 MB and then 03/06/07/08
-all at 1,283 MB, were not the notebooks' own: ``getrusage`` carried the test
-runner's peak into the kernel across ``exec``; ``peak_rss_mb`` now reads the
-kernel's own high-water mark.)
+course's promise, ``LAPTOP_BUDGET_MB``.  Needing two thirds
+more memory than measured fails in every notebook.  (Two earlier CI
+failures, 05 at 1,546 MB and then 03/06/07/08 all at 1,283 MB, were not the
+notebooks' own: ``getrusage`` carried the test runner's peak into the kernel
+across ``exec``; ``peak_rss_mb`` now reads the kernel's own high-water mark.)
 
 The table, with the measured figures and the bounds, is rendered in
 ``benchmarks/distributions.md``.
@@ -43,7 +45,7 @@ from typing import Any
 
 from coursework.measured import Distribution, measured
 
-__all__ = ["BOUNDS", "LAPTOP_BUDGET_MB", "MEMORY_MARGIN", "NOISY", "SPREAD", "SLACK", "bounds_for",
+__all__ = ["BOUNDS", "JAX_ALLOWANCE_MB", "LAPTOP_BUDGET_MB", "MEMORY_MARGIN", "NOISY", "SPREAD", "SLACK", "bounds_for",
            "check_memory", "check_metric", "memory_bound_mb"]
 
 SPREAD = 4.0
@@ -51,6 +53,9 @@ SLACK = 0.01
 
 #: Relative allowance on peak memory across machines (see the module doc).
 MEMORY_MARGIN = 0.30
+#: What an installed JAX adds to a TensorFlow kernel (249 MB measured on 06),
+#: rounded up: the sweep's environment had no JAX, CI's and Colab's have.
+JAX_ALLOWANCE_MB = 256
 #: What every notebook must fit in: beside a browser on an 8 GB laptop, and
 #: in a free Colab session (12.7 GB), with room to spare.
 LAPTOP_BUDGET_MB = 2048
@@ -137,8 +142,8 @@ def check_metric(metrics: Mapping[str, Any], notebook: str, metric: str) -> floa
 
 
 def memory_bound_mb(notebook: str) -> float:
-    """Upper bound on a notebook's ``peak_rss_mb``: measured max x (1 + margin)."""
-    return measured(notebook, "peak_rss_mb").max * (1 + MEMORY_MARGIN)
+    """Upper bound on a notebook's ``peak_rss_mb``: measured max x (1 + margin) + JAX."""
+    return measured(notebook, "peak_rss_mb").max * (1 + MEMORY_MARGIN) + JAX_ALLOWANCE_MB
 
 
 def check_memory(metrics: Mapping[str, Any], notebook: str) -> float:
@@ -147,6 +152,6 @@ def check_memory(metrics: Mapping[str, Any], notebook: str) -> float:
     dist = measured(notebook, "peak_rss_mb")
     assert 0 < value <= bound, (
         f"notebook {notebook} peaked at {value:.0f} MB; measured {dist.max:.0f} MB at most over "
-        f"{dist.n} seeds, bound {bound:.0f} MB (+{MEMORY_MARGIN:.0%})"
+        f"{dist.n} seeds, bound {bound:.0f} MB (+{MEMORY_MARGIN:.0%} + {JAX_ALLOWANCE_MB} MB)"
     )
     return value
