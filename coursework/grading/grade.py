@@ -7,9 +7,9 @@
                                                           ->  score  ->  write gradebook and summary
                                                               (score.py) (report.py)
 
-Before its run, each submission is repaired (:mod:`~coursework.grading.repair`)
-and screened (:mod:`~coursework.grading.screen`).  A broken or hostile
-submission never stops the batch: it gets a status and a reason (see
+Before its run, each submission is repaired (:mod:`~coursework.grading.repair`);
+during it, its test cells run in the judge (:mod:`~coursework.grading.judge`),
+never in the student's kernel.  A broken or hostile submission never stops the batch: it gets a status and a reason (see
 :data:`~coursework.grading.model.STATUSES`).  Only the runs leave this
 thread: to ``jobs`` threads here, or to the workers of a Dask cluster
 (:mod:`~coursework.grading.cluster`); preparing and scoring stay here.  The command line is
@@ -32,6 +32,7 @@ from typing import Any
 from .._kernels import first_line, kernel_env
 from .assignments import Assignment, prepare_course, read_sources
 from .collect import Submission, Unreadable, collect, read_submission, student_folders
+from .cells import KERNEL_DIED, UNRESPONSIVE_MESSAGE
 from .model import ClassGrades, SubmissionGrade
 from .repair import repair
 from .report import keep_outputs
@@ -55,7 +56,6 @@ class _Batch:
     sandbox: SandboxSpec | None
     env: dict[str, str]
     graded_dir: Path | None
-    screen: bool
 
 
 def _check_limits(timeout: Any, cell_timeout: Any, memory: Any, jobs: Any, scheduler: Any) -> None:
@@ -97,18 +97,12 @@ def _job(sub: Submission, batch: _Batch, nb: Any) -> Job:
     import nbformat
 
     a = batch.assignments[sub.notebook]
-    findings = a.screen.findings(nb) if batch.screen else []
-    first = findings[0] if findings else None
-    return Job(
-        sub.notebook, a.assignment, nbformat.writes(nb), batch.gradebook, batch.limits, batch.sandbox,
-        batch.env, untrusted_from=None if first is None else first.cell,
-        untrusted_reason="" if first is None else f"not run: refused by the grader's screen: it {first.what}",
-        index=sub.index,
-    )
+    return Job(sub.notebook, a.assignment, nbformat.writes(nb), batch.gradebook, batch.limits, batch.sandbox,
+               batch.env, judge_context=a.judge_context, index=sub.index)
 
 
 def _prepare(sub: Submission, batch: _Batch) -> tuple[Job, list[str]] | SubmissionGrade:
-    """Before the run, on this machine: read, repair and screen a submission.
+    """Before the run, on this machine: read and repair a submission.
     Returns its job and the repair notes, or its row when it cannot run."""
     a, start = batch.assignments[sub.notebook], time.monotonic()
     try:
@@ -160,7 +154,7 @@ def _run_all(subs: list[Submission], batch: _Batch, runner: Runner,
     ``runner.window`` at a time (so a large class is never all in memory);
     preparing and scoring here, one at a time, in completion order."""
     results: list[SubmissionGrade] = []
-    pending: dict[Future, tuple[Submission, list[str]]] = {}
+    pending: dict[Future, tuple[Submission, list[str], Job, int]] = {}
     queue = iter(subs)
 
     def record(result: SubmissionGrade) -> None:
@@ -180,17 +174,34 @@ def _run_all(subs: list[Submission], batch: _Batch, runner: Runner,
                 record(prepared)
             else:
                 job, notes = prepared
-                pending[runner.executor.submit(runner.run, job)] = (sub, notes)
+                pending[runner.executor.submit(runner.run, job)] = (sub, notes, job, 0)
 
     fill()
     while pending:
         done, _ = wait(pending, return_when=FIRST_COMPLETED)
         for future in sorted(done, key=lambda f: pending[f][0].index):
-            sub, notes = pending.pop(future)
+            sub, notes, job, tries = pending.pop(future)
             exc = future.exception()
+            if exc is None and tries == 0 and _retry(future.result()):
+                pending[runner.executor.submit(runner.run, job)] = (sub, notes, job, 1)
+                continue
             record(_lost(sub, batch, exc) if exc is not None else _finish(sub, batch, future.result(), notes))
         fill()
     return results
+
+
+def _retry(outcome: Outcome) -> bool:
+    """Run a submission again when its kernel died, stopped responding or ran
+    out of time while this machine was overloaded (more runnable processes
+    than cores): a neighbour, not the submission, may be the cause.  A run
+    stopped by the memory limit is not retried."""
+    report = outcome.report
+    if report is not None and report.memory_exceeded_cell is not None:
+        return False
+    stopped = outcome.status == "timeout" or (
+        outcome.graded is not None and any(marker in outcome.graded for marker in (KERNEL_DIED, UNRESPONSIVE_MESSAGE))
+    )
+    return stopped and os.getloadavg()[0] > (os.cpu_count() or 1)
 
 
 def _runner(jobs: int, scheduler: str | None, extra: dict[str, str],
@@ -215,7 +226,6 @@ def grade_submissions(
     jobs: int = 1,
     env: Mapping[str, Any] | None = None,
     sandbox: bool = True,
-    screen: bool = True,
     echo: Callable[[str], Any] | None = print,
     scheduler: str | None = None,
 ) -> ClassGrades:
@@ -251,10 +261,6 @@ def grade_submissions(
         Run each kernel in the bubblewrap sandbox; False (``--no-sandbox``)
         only when bubblewrap is unavailable: student code then runs with
         your privileges, the summary warns and every row says so.
-    screen : bool, default True
-        Refuse cells that reach for the execution machinery before they run
-        (:mod:`~coursework.grading.screen`).  False only to test the other
-        defences alone.
     echo : callable or None, default print
         Receives one progress line per submission.
     scheduler : str, optional
@@ -303,13 +309,15 @@ def grade_submissions(
                              f"(looked for the names in {notebook_dir}).")
         subs = [s for s in subs if s.notebook in sources]
     extra = {str(k): str(v) for k, v in (env or {}).items()}
-    limits = Limits(timeout=float(timeout), cell_timeout=cell_timeout, memory=memory)
+    # each job slot its share of the machine's cores (a cluster's worker: one core per submission)
+    cpus = 1.0 if scheduler is not None else max(1.0, (os.cpu_count() or 1) / jobs)
+    limits = Limits(timeout=float(timeout), cell_timeout=cell_timeout, memory=memory, cpus=cpus)
     with contextlib.ExitStack() as stack:
         runner = stack.enter_context(_runner(jobs, scheduler, extra, sandbox))
         tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="coursework-grade-"))
         course = prepare_course(sources, Path(tmp) / "template")
         batch = _Batch({a.name: a for a in course.assignments}, course.gradebook, limits, runner.sandbox, extra,
-                       None if graded_dir is None else Path(graded_dir), screen)
+                       None if graded_dir is None else Path(graded_dir))
         results = _run_all(subs, batch, runner, echo)
     order = {name: i for i, name in enumerate(sources)}
     results.sort(key=lambda r: (r.student, order[r.notebook]))

@@ -36,6 +36,7 @@ import shutil
 import site
 import subprocess
 import sys
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -44,7 +45,18 @@ from ..config import DATA_ENV
 from .spec import Limits, SandboxSpec
 
 __all__ = ["HOME", "INSTALL_HINT", "SandboxUnavailable", "sandbox_spec", "bwrap_argv", "shim_argv",
-           "kernel_environment", "write_etc"]
+           "kernel_environment", "write_etc",
+           "FIRST_UID", "UID_RANGE", "JUDGE_UID_OFFSET", "fresh_uid"]
+
+#: First uid of the sandboxed kernels when grading as root: each submission
+#: draws a fresh one from FIRST_UID + [0, UID_RANGE), so nothing a kernel
+#: leaves under its uid (a kernel keyring, say) is met by a later one.
+FIRST_UID = 200_000
+UID_RANGE = 2**24
+_USED_UIDS: set[int] = set()
+_UID_LOCK = threading.Lock()
+#: The judge's uid is its kernel's plus this: above every kernel's, never the kernel's own.
+JUDGE_UID_OFFSET = 2**25
 
 #: The kernel's home and working folder inside the sandbox.
 HOME = "/home/student"
@@ -244,3 +256,15 @@ def kernel_environment(env: Mapping[str, str], extra: Mapping[str, str]) -> dict
     })
     kept.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
     return kept
+
+
+def fresh_uid() -> int:
+    """A uid no other submission of this process has had."""
+    import secrets
+
+    with _UID_LOCK:
+        while True:
+            uid = FIRST_UID + secrets.randbelow(UID_RANGE)
+            if uid not in _USED_UIDS:
+                _USED_UIDS.add(uid)
+                return uid

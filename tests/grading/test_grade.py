@@ -1,7 +1,7 @@
 """``python -m coursework grade``: nbgrader's real autograde pipeline, each
 kernel in the sandbox, on a synthetic class (every kind of bad submission),
 then on the real notebooks.  The hostile submissions are in
-``test_tampering.py``; the pieces without a kernel in ``test_pieces.py``.
+``test_hostile.py``; the pieces without a kernel in ``test_pieces.py``.
 
 The synthetic class takes a few minutes on 2 busy cores; the real notebooks
 add one batch (each source notebook as a "solution" student, each student
@@ -86,7 +86,13 @@ EXPECTED = {
         "(answer cell tiny-square) killed the kernel",
     ),
     "bigoutput": ((2, 3, 1), "ok", {}, None),
-    "exit-call": ((2, 3, 1), "ok", {}, None),
+    # exit() stops the kernel, as it does in Jupyter: the cells after it do not run (every time)
+    "exit-call": (
+        (2, 0, 0), "crashed",
+        {"tiny-square-tests": "not run: the kernel died in answer cell tiny-square (the cell called exit()",
+         "tiny-mean-tests": "not run: the kernel died in cell 7 (answer cell tiny-square)"},
+        "(answer cell tiny-square) killed the kernel",
+    ),
     "stderr": ((0, 3, 1), "ok", {"tiny-double-tests": "wrote to stderr (nbgrader gives 0 points"}, None),
     "deleted-test": (
         (0, 3, 1), "ok", {"tiny-double-tests": "AssertionError: hidden: negative numbers"},
@@ -205,7 +211,7 @@ def test_notebook_timeout_kills_the_kernel(course, tmp_path):
     folder = synthetic.write_submissions(tmp_path / "subs", {"hang": synthetic.answered(released, double=hang)})
     marker = f"HANG_MARKER={uuid.uuid4().hex}"
     grades = grade_submissions(folder, notebook_dir=notebook_dir, graded_dir=tmp_path / "graded", timeout=20,
-                               cell_timeout=600, screen=False, env=dict([marker.split("=")]), echo=None)
+                               cell_timeout=600, env=dict([marker.split("=")]), echo=None)
     r = grades.result("hang", NAME)
     assert (r.status, r.total) == ("timeout", 0)
     assert r.problem == "timeout: grading took longer than 20 s (cell 4 was running)"

@@ -1,0 +1,239 @@
+"""The judge: ``python -m coursework.grading.judge.process``, in a sandbox of its own.
+
+It runs each test cell of a notebook (hidden tests included) in *its own*
+interpreter, where no student code ever runs: libraries, lesson helpers and
+pure lesson constants are its own (:mod:`.context`); every other name the
+cell reads is asked of the submission's kernel, and every call of a
+student's function is a request to the kernel whose answer comes back as
+plain data (:mod:`.evidence`).  Comparisons, tolerances and expected values
+stay here, so the student's code can change what it answers but not how
+the answer is judged.
+
+The grader talks to it through its standard input and output, one JSON
+object per line (the test cells' ``print`` output is captured, never mixed
+in).  The grader sends ``{"op": "context", "lesson": [...], "other": [...]}``
+once, then ``{"op": "test", "source": ...}`` per test cell; the judge asks
+``{"op": "describe"|"call", ...}`` and gets the kernel's response line, or
+is asked ``{"op": "callback", ...}`` while the kernel runs a call; each test
+ends with ``{"op": "done", "status": "ok"|"error", "ename", "evalue",
+"stdout"}``.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import contextlib
+import io
+import json
+import os
+import sys
+import threading
+from typing import Any, TextIO
+
+from . import evidence
+from .context import TrustedContext, free_names, lesson_context
+
+__all__ = ["Judge", "RemoteFunction", "KernelLost", "main"]
+
+#: Exceptions a kernel may report by name (anything else arrives as RemoteError).
+_RAISABLE = {name: getattr(builtins, name)
+             for name in ("ArithmeticError", "AssertionError", "AttributeError", "FloatingPointError", "IndexError",
+                          "KeyError", "LookupError", "NameError", "NotImplementedError", "OverflowError",
+                          "RecursionError", "RuntimeError", "TypeError", "ValueError", "ZeroDivisionError")}
+
+
+class KernelLost(BaseException):
+    """The kernel died, timed out or broke the protocol during a check
+    (a ``BaseException``: no ``except`` in a test can catch it)."""
+
+
+class RemoteError(Exception):
+    """An exception the student's code raised, of a type the judge does not re-create."""
+
+
+class _Channel:
+    """One JSON object per line to the grader and back."""
+
+    def __init__(self, reader: TextIO, writer: TextIO) -> None:
+        self.reader, self.writer = reader, writer
+        self.callbacks: dict[int, Any] = {}
+        self.judge: Judge | None = None
+
+    def send(self, message: dict) -> None:
+        self.writer.write(json.dumps(message) + "\n")
+        self.writer.flush()
+
+    def receive(self) -> dict:
+        line = self.reader.readline()
+        if not line:
+            raise SystemExit(0)  # the grader is gone
+        return json.loads(line)
+
+    def ask(self, message: dict) -> dict:
+        """Send a request; answer the kernel's callbacks until its reply comes."""
+        self.send(message)
+        while True:
+            reply = self.receive()
+            if reply.get("op") != "callback":
+                return reply
+            self.send(self._run_callback(reply))
+
+    def _run_callback(self, request: dict) -> dict:
+        try:
+            function = self.callbacks[int(request["callback"])]
+            args, kwargs = evidence.loads(request["args"], _no_special)
+            return {"result": self.encode(function(*args, **kwargs))}
+        except BaseException as exc:  # reported to the kernel as its function's error
+            return {"raised": {"type": type(exc).__name__, "message": str(exc)[:2000]}}
+
+    def encode(self, value: Any) -> str:
+        def other(obj: Any) -> dict:
+            if isinstance(obj, RemoteFunction):
+                return {"handle": obj.handle}
+            if isinstance(obj, evidence.Handle):
+                return {"handle": obj.number}
+            if callable(obj):
+                number = len(self.callbacks) + 1
+                self.callbacks[number] = obj
+                return {"callback": number}
+            raise evidence.NotGradable(f"the check cannot send a {type(obj).__name__} to the kernel")
+
+        return evidence.dumps(value, other)
+
+
+def _no_special(tag: str, number: int) -> Any:
+    raise evidence.NotGradable(f"unexpected {tag} in a callback's arguments")
+
+
+def _special(tag: str, number: int) -> Any:
+    if tag == "handle":
+        return evidence.Handle(number)
+    raise evidence.NotGradable("the kernel answered with a callback")
+
+
+def _copy_back(mine: Any, theirs: Any) -> None:
+    """Apply the kernel's changes to an argument to the judge's own copy, so a
+    check can see that a function modified its input."""
+    import numpy as np
+
+    if type(mine) is np.ndarray and type(theirs) is np.ndarray:
+        if mine.dtype == object and theirs.dtype == object and mine.shape == theirs.shape:
+            for i in range(mine.size):
+                if type(mine[i]) is np.ndarray and type(theirs[i]) is np.ndarray and mine[i].shape == theirs[i].shape:
+                    _copy_back(mine[i], theirs[i])
+        elif mine.shape == theirs.shape and mine.dtype != object:
+            np.copyto(mine, theirs, casting="unsafe")
+    elif type(mine) is list and type(theirs) is list:
+        if len(mine) == len(theirs):
+            for i, (a, b) in enumerate(zip(mine, theirs)):
+                if type(a) in (list, np.ndarray, dict):
+                    _copy_back(a, b)
+                elif a != b:
+                    mine[i] = b
+        else:
+            mine[:] = theirs
+    elif type(mine) is dict and type(theirs) is dict and mine != theirs:
+        mine.clear()
+        mine.update(theirs)
+
+
+class RemoteFunction:
+    """A function of the student's kernel, called with plain data."""
+
+    def __init__(self, channel: _Channel, handle: int, name: str) -> None:
+        self.channel, self.handle, self.__name__ = channel, handle, name
+
+    def __repr__(self) -> str:
+        return f"<function {self.__name__} of the kernel>"
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        reply = self.channel.ask({"op": "call", "handle": self.handle,
+                                  "args": self.channel.encode((list(args), kwargs))})
+        if "lost" in reply:
+            raise KernelLost(reply["lost"])
+        if "not_gradable" in reply:
+            raise evidence.NotGradable(str(reply["not_gradable"]))
+        if "raised" in reply:
+            raised = reply["raised"] if type(reply["raised"]) is dict else {}
+            name, message = str(raised.get("type", "Error")), str(raised.get("message", ""))
+            kind = _RAISABLE.get(name)
+            raise kind(message) if kind is not None else RemoteError(f"{name}: {message}")
+        result = evidence.loads(reply.get("result"), _special)
+        after = evidence.loads(reply.get("after"), _special)
+        if type(after) is list and len(after) == len(args):
+            for mine, theirs in zip(args, after):
+                _copy_back(mine, theirs)
+        return result
+
+
+class Judge:
+    """Runs test cells against one kernel."""
+
+    def __init__(self, channel: _Channel) -> None:
+        self.channel = channel
+        self.context = TrustedContext()
+        channel.judge = self
+
+    def test(self, source: str) -> dict:
+        """Run one test cell; the ``done`` message."""
+        stdout = io.StringIO()
+        try:
+            tree = ast.parse(source)
+            namespace: dict[str, Any] = {"__name__": "__judge__"}
+            remote = self.context.build(free_names(tree), namespace)
+            self._bind_remote(sorted(remote), namespace)
+            with contextlib.redirect_stdout(stdout):
+                exec(compile(tree, "<test cell>", "exec"), namespace)
+        except evidence.NotGradable as exc:
+            return _done("error", "NotGradable", f"not gradable: {exc}", stdout)
+        except KernelLost as exc:
+            return _done("error", "KernelLost", str(exc), stdout)
+        except Exception as exc:
+            return _done("error", type(exc).__name__, str(exc), stdout)
+        return _done("ok", "", "", stdout)
+
+    def _bind_remote(self, names: list[str], namespace: dict[str, Any]) -> None:
+        if not names:
+            return
+        reply = self.channel.ask({"op": "describe", "names": names})
+        if "lost" in reply:
+            raise KernelLost(reply["lost"])
+        described = reply.get("names")
+        if type(described) is not dict:
+            raise evidence.NotGradable(str(reply.get("not_gradable", "the kernel did not describe its names")))
+        for name in names:
+            item = described.get(name)
+            kind = item.get("kind") if type(item) is dict else None
+            if kind == "function" and type(item.get("handle")) is int:
+                namespace[name] = RemoteFunction(self.channel, item["handle"], name)
+            elif kind == "value":
+                namespace[name] = evidence.loads(item.get("value"), _special)
+
+
+def _done(status: str, ename: str, evalue: str, stdout: io.StringIO) -> dict:
+    return {"op": "done", "status": status, "ename": ename, "evalue": evalue[:2000],
+            "stdout": stdout.getvalue()[-20_000:]}
+
+
+def main() -> int:
+    """Serve the grader on the original standard input and output."""
+    out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)  # anything a library prints goes to stderr, never into the protocol
+    sys.stdout = sys.stderr
+    channel = _Channel(sys.stdin, out)
+    judge = Judge(channel)
+    while True:
+        message = channel.receive()
+        if message.get("op") == "context":
+            judge.context = lesson_context(message.get("lesson", []), message.get("other", []))
+            threading.Thread(target=judge.context.preload, args=(message.get("other", []),), daemon=True).start()
+            channel.send({"op": "ready"})
+        elif message.get("op") == "test":
+            channel.send(judge.test(str(message.get("source", ""))))
+        else:
+            return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
