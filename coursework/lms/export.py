@@ -201,8 +201,9 @@ def _match(book: Gradebook, roster: Roster, match_column: str) -> tuple[dict[int
     at = roster.index(match_column)
     if book.students and not paired:
         sample = ", ".join(repr(row[at]) for row in roster.students[:3])
-        raise RosterError(f"No submission folder ({', '.join(book.students[:3])}...) is a {match_column} of roster "
-                          f"{roster.path} ({sample}...): pass --roster-column with the column holding the folder names.")
+        raise RosterError(f"No submission folder ({', '.join(book.students[:3])}...) is a {match_column} of "
+                          f"roster {roster.path} ({sample}...): pass --roster-column with the column holding "
+                          f"the folder names.")
     absent = [f"{row[0]} ({row[at] or f'no {match_column}'})" for i, row in enumerate(roster.students)
               if i not in paired]
     return paired, unmatched, absent

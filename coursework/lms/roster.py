@@ -145,7 +145,8 @@ class Roster:
 def _read_rows(path: Path) -> tuple[list[list[str]], str, bool]:
     if not path.is_file():
         raise FileNotFoundError(f"Roster {path} does not exist: download the gradebook from the LMS (Canvas: "
-                                f"Grades > Export > Export Entire Gradebook; Moodle: Grades > Export > Plain text file).")
+                                f"Grades > Export > Export Entire Gradebook; Moodle: Grades > Export > "
+                                f"Plain text file).")
     raw = path.read_bytes()
     bom = raw.startswith(b"\xef\xbb\xbf")
     try:
