@@ -115,12 +115,12 @@ def prepare_export(parser: argparse.ArgumentParser, args: argparse.Namespace, fm
             parser.error(str(exc))
 
     def export(grades: Gradebook | ClassGrades) -> int:
-        book = grades if isinstance(grades, Gradebook) else gradebook_from_grades(grades)
         try:
+            book = grades if isinstance(grades, Gradebook) else gradebook_from_grades(grades)
             report = export_grades(book, output, format=fmt, roster=roster, match_column=args.roster_column,
                                    missing_as_zero=args.missing_as_zero, points=points, assignments=assignments)
         except ValueError as exc:
-            again = "" if grades is book else (" The gradebook is written: export it again with `python -m "
+            again = "" if isinstance(grades, Gradebook) else (" The gradebook is written: export it again with `python -m "
                                                "coursework export GRADEBOOK --format ...`, no need to regrade.")
             print(f"error: {exc}{again}", file=sys.stderr)
             return 2

@@ -26,10 +26,13 @@ without a roster entry are not written (Moodle aborts a whole import on an
 unknown user) and are listed in the :class:`ExportReport`, as are roster
 students without any submission.
 
-Encoding: UTF-8, with the delimiter and byte-order mark the roster had
-(Canvas' export adds a BOM when its "include byte-order mark" setting is on,
-for Excel; both importers accept one), so a file that opened well in the
-instructor's spreadsheet still does.  Points are written with a dot and at
+Encoding: UTF-8 (what both importers read by default), with the delimiter
+and byte-order mark the roster had.  Canvas' export adds a BOM when the
+user's "include byte-order mark" setting is on (for Excel), Moodle's does
+not; both importers accept one (Moodle's ``csv_import_reader`` strips it,
+Canvas' header check looks for ``Student`` inside the first cell), so
+keeping the roster's choice means the file opens in the instructor's
+spreadsheet as the roster did and imports either way.  Points are written with a dot and at
 most two decimals, the precision Canvas exports and compares at.
 """
 
