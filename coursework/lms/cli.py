@@ -120,8 +120,9 @@ def prepare_export(parser: argparse.ArgumentParser, args: argparse.Namespace, fm
             report = export_grades(book, output, format=fmt, roster=roster, match_column=args.roster_column,
                                    missing_as_zero=args.missing_as_zero, points=points, assignments=assignments)
         except ValueError as exc:
-            again = "" if isinstance(grades, Gradebook) else (" The gradebook is written: export it again with `python -m "
-                                               "coursework export GRADEBOOK --format ...`, no need to regrade.")
+            again = "" if isinstance(grades, Gradebook) else (
+                " The gradebook is written: export it again with `python -m coursework export GRADEBOOK "
+                "--format ...`, no need to regrade.")
             print(f"error: {exc}{again}", file=sys.stderr)
             return 2
         print(report.summary())

@@ -40,16 +40,15 @@ from __future__ import annotations
 
 import csv
 import os
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._kernels import match_notebooks
+from .columns import Column, plan_columns
 from .gradebook import Gradebook, NotebookGrade
 from .roster import DEFAULT_MATCH_COLUMN, Roster, RosterError
 
-__all__ = ["FORMATS", "Column", "ExportReport", "export_grades"]
+__all__ = ["FORMATS", "ExportReport", "export_grades"]
 
 #: Export formats, with the roster layout each needs (None: no roster needed).
 FORMATS = {"canvas": "canvas", "moodle": "moodle", "wide": None}
@@ -57,21 +56,26 @@ _MOODLE_EXPORTED = "Last downloaded from this course"
 
 
 @dataclass(frozen=True)
-class Column:
-    """One notebook's column in the export: its ``header``, the LMS points
-    it is scaled to (None: the notebook's own points), and whether the
-    roster lacked it (``new``: the LMS creates it on import)."""
-
-    notebook: str
-    header: str
-    points: float | None
-    max_points: float
-    new: bool
-
-
-@dataclass(frozen=True)
 class ExportReport:
-    """What :func:`export_grades` wrote, and who was left out or empty."""
+    """What :func:`export_grades` wrote, and who was left out or empty.
+
+    Attributes
+    ----------
+    path, format : Path, str
+        The file written and its format.
+    columns : tuple of Column
+        One per notebook, in course order.
+    students : int
+        Student rows written.
+    unmatched : tuple of str
+        Submission folders with no roster entry: not written.
+    no_submission : tuple of str
+        Roster students (``name (match value)``) with no submission at all:
+        written with empty cells (0 with ``missing_as_zero``).
+    not_graded : tuple of str
+        ``student/notebook`` the grader itself failed on (status
+        ``error``): left empty, to regrade.
+    """
 
     path: Path
     format: str
@@ -103,81 +107,6 @@ def _number(value: float | None) -> str:
     return "" if value is None else f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def _selected(book: Gradebook, selectors: Mapping[str, object], option: str) -> dict[str, object]:
-    """``{notebook: value}`` for ``{selector: value}``, a selector being a
-    notebook's name, stem or prefix (``03``)."""
-    available = [Path(n) for n in book.notebooks]
-    chosen = {}
-    for selector, value in selectors.items():
-        matches = match_notebooks(available, [selector], Path("the gradebook"))
-        if len(matches) > 1:
-            raise ValueError(f"{option} {selector}=...: {selector!r} matches several notebooks "
-                             f"({', '.join(p.name for p in matches)}); give more of the name.")
-        chosen[matches[0].name] = value
-    return chosen
-
-
-def _normal(text: str) -> str:
-    return re.sub(r"[\W_]+", " ", text).strip().casefold()
-
-
-def _first_number(text: str) -> int | None:
-    match = re.search(r"\d+", text)
-    return int(match[0]) if match else None
-
-
-def _find_assignment(notebook: str, roster: Roster) -> str | None:
-    """The roster column of ``notebook``, by the first of these rules that
-    finds any: the title is the notebook's stem; the title holds the stem's
-    words (``linear classification``); the title says notebook (or nb) and
-    its first number is the notebook's (``Notebook 3 (1234)`` for
-    ``03_pima_diabetes.ipynb``); the title's first number is the notebook's.
-    None when no rule finds one.
-
-    Raises
-    ------
-    ValueError
-        If the first rule that finds any finds several.
-    """
-    stem = Path(notebook).stem
-    words = _normal(re.sub(r"^\d+", "", stem))
-    number = _first_number(stem) if re.match(r"\d", stem) else None
-    rules = [
-        lambda t: _normal(t) == _normal(stem),
-        lambda t: bool(words) and f" {words} " in f" {_normal(t)} ",
-        lambda t: number is not None and _first_number(t) == number and re.search(r"notebook|\bnb", t, re.I),
-        lambda t: number is not None and _first_number(t) == number,
-    ]
-    titles = {column: roster.title(column) for column in roster.assignments}
-    for rule in rules:
-        found = [column for column, title in titles.items() if rule(title)]
-        if len(found) > 1:
-            raise ValueError(f"{notebook} could be any of the roster's assignments {', '.join(map(repr, found))}: "
-                             f"say which with --assignment {stem.split('_')[0]}=COLUMN.")
-        if found:
-            return found[0]
-    return None
-
-
-def _columns(book: Gradebook, roster: Roster | None, fmt: str, points: Mapping[str, float],
-             assignments: Mapping[str, str]) -> tuple[Column, ...]:
-    points = _selected(book, points, "--points")
-    assignments = _selected(book, assignments, "--assignment")
-    columns = []
-    for notebook in book.notebooks:
-        header = assignments.get(notebook)
-        if header is None and roster is not None and fmt != "wide":
-            header = _find_assignment(notebook, roster)
-        header = header or Path(notebook).stem
-        known = roster is not None and header in roster.header
-        lms_points = points.get(notebook)
-        if lms_points is None and known and fmt != "wide":
-            lms_points = roster.points(header)
-        columns.append(Column(notebook, header, lms_points, book.max_points(notebook),
-                              new=fmt != "wide" and not known))
-    return tuple(columns)
-
-
 def _cell(grade: NotebookGrade | None, column: Column, missing_as_zero: bool) -> str:
     if grade is None or grade.status == "missing":
         return "0" if missing_as_zero else ""
@@ -199,6 +128,9 @@ def _match(book: Gradebook, roster: Roster, match_column: str) -> tuple[dict[int
         i = row_of.get(student.strip().casefold())
         if i is None:
             unmatched.append(student)
+        elif i in paired:
+            raise RosterError(f"Submission folders {paired[i]!r} and {student!r} are both {match_column} "
+                              f"{roster.students[i][roster.index(match_column)]!r}: merge or rename one.")
         else:
             paired[i] = student
     at = roster.index(match_column)
@@ -331,7 +263,7 @@ def export_grades(
     absent: list[str] = []
     if roster is not None:
         paired, unmatched, absent = _match(book, roster, _match_column(roster, match_column))
-    columns = _columns(book, roster, format, points or {}, assignments or {})
+    columns = plan_columns(book, roster, format, points or {}, assignments or {})
     if roster is None or format == "wide":
         column = _match_column(roster, match_column) if roster is not None else None
         table = _wide_table(book, roster, column, columns, paired, missing_as_zero)

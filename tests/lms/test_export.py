@@ -201,3 +201,9 @@ def test_the_roster_delimiter_and_bom_are_kept(grades, tmp_path):
     raw = (tmp_path / "c.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     assert raw.decode("utf-8-sig").splitlines()[2] == '"Doe; Jane";1;S1;jdoe;A;8;3'
+
+
+def test_two_folders_for_one_roster_student_are_an_error(canvas, tmp_path):
+    book = gradebook_from_grades(make_class({"JDoe": [(NB1, "ok", (1.0, 1.0))], "jdoe": [(NB1, "ok", (2.0, 2.0))]}))
+    with pytest.raises(RosterError, match="'JDoe' and 'jdoe' are both SIS Login ID 'jdoe'"):
+        export_grades(book, tmp_path / "c.csv", format="canvas", roster=canvas)
