@@ -1,0 +1,165 @@
+"""Compare the answers of a class, one notebook at a time.
+
+Evidence is what a student wrote in the answer cells and nobody was given:
+
+1. each answer cell's fingerprints (:mod:`.fingerprint`), keyed by the
+   cell's ``grade_id`` (a match counts only within the same exercise);
+2. minus every k-gram of the released stub of that cell (the starter code
+   students were given, ``raise NotImplementedError`` included);
+3. minus the fingerprints that more than ``common`` of the answering
+   students share (at least 3 of them): the usual way of writing a line,
+   not a copy (MOSS's ``-m`` option).
+
+The score of a pair is the Jaccard index of their evidence sets.  Pairs are
+counted through an inverted index (fingerprint -> students), so the work is
+the number of (fingerprint, pair) coincidences, not all pairs times all
+fingerprints: pairs with nothing in common cost nothing.
+
+A pair is *flagged* when its score is at least ``min_score``, it shares at
+least ``min_shared`` fingerprints, and the score is an outlier of the
+class: above the median of all pairs' scores by more than ``mads`` scaled
+median absolute deviations (1.4826 x MAD, at least ``min_spread``).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from .fingerprint import Fingerprint, fingerprints, kgram_hashes, tokens, units
+
+__all__ = ["Rule", "Answers", "Pair", "NotebookSimilarity", "compare_class"]
+
+Key = tuple[str, int]  # (grade_id, hash)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """When a pair is flagged (see the module doc)."""
+
+    min_score: float = 0.5
+    min_shared: int = 4
+    mads: float = 4.0
+    min_spread: float = 0.05
+    common: float = 0.5
+
+    def __post_init__(self) -> None:
+        for name in ("min_score", "common", "min_spread"):
+            value = getattr(self, name)
+            if not 0 <= value <= 1:
+                raise ValueError(f"{name} must be between 0 and 1. Got {value!r} instead.")
+        if self.min_shared < 1 or self.mads < 0:
+            raise ValueError(f"min_shared must be >= 1 and mads >= 0. Got {self.min_shared!r}, {self.mads!r}.")
+
+
+@dataclass(frozen=True)
+class Answers:
+    """One student's answer cells of one notebook: ``{grade_id: source}``."""
+
+    student: str
+    cells: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two students' similarity: Jaccard ``score`` of ``shared`` fingerprints."""
+
+    a: str
+    b: str
+    score: float
+    shared: int
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class NotebookSimilarity:
+    """A notebook's class comparison.
+
+    ``pairs`` holds the pairs with anything in common, highest score first;
+    the other ``n_pairs - len(pairs)`` pairs score 0.  ``evidence`` maps a
+    student to ``{key: [(grade_id, fingerprint)...]}`` for highlighting.
+    """
+
+    notebook: str
+    students: tuple[str, ...]
+    unanswered: tuple[str, ...]
+    pairs: tuple[Pair, ...]
+    n_pairs: int
+    median: float
+    spread: float
+    threshold: float
+    rule: Rule
+    answers: Mapping[str, Mapping[str, str]] = field(repr=False)
+    evidence: Mapping[str, Mapping[Key, list[tuple[str, Fingerprint]]]] = field(repr=False)
+
+    @property
+    def flagged(self) -> tuple[Pair, ...]:
+        return tuple(p for p in self.pairs if p.flagged)
+
+    def scores(self) -> list[float]:
+        """Every pair's score, zeros included."""
+        return [p.score for p in self.pairs] + [0.0] * (self.n_pairs - len(self.pairs))
+
+    def shared_keys(self, pair: Pair) -> set[Key]:
+        return set(self.evidence[pair.a]) & set(self.evidence[pair.b])
+
+
+def _baseline(stub: str) -> set[int]:
+    """Every k-gram hash of a released stub (not only the winnowed ones)."""
+    return {fp.hash for unit in units(tokens(stub)) for fp in kgram_hashes(unit)}
+
+
+def _evidence(answers: Answers, stubs: Mapping[str, str]) -> dict[Key, list[tuple[str, Fingerprint]]]:
+    found: dict[Key, list[tuple[str, Fingerprint]]] = defaultdict(list)
+    for gid, source in answers.cells.items():
+        given = _baseline(stubs.get(gid, ""))
+        for fp in fingerprints(source):
+            if fp.hash not in given:
+                found[(gid, fp.hash)].append((gid, fp))
+    return dict(found)
+
+
+def _stats(scores: Sequence[float], rule: Rule) -> tuple[float, float, float]:
+    """(median, spread, threshold) of a class's pair scores."""
+    if not scores:
+        return 0.0, rule.min_spread, max(rule.min_score, rule.mads * rule.min_spread)
+    median = statistics.median(scores)
+    mad = statistics.median(abs(s - median) for s in scores)
+    spread = max(1.4826 * mad, rule.min_spread)
+    return median, spread, max(rule.min_score, median + rule.mads * spread)
+
+
+def compare_class(
+    notebook: str, answers: Sequence[Answers], stubs: Mapping[str, str], *, rule: Rule = Rule()
+) -> NotebookSimilarity:
+    """Score every pair of ``answers`` (one per student) against the
+    released ``stubs`` (``{grade_id: released source}``); see the module doc."""
+    evidence = {a.student: _evidence(a, stubs) for a in answers}
+    answered = sorted(s for s, keys in evidence.items() if keys)
+    counts = Counter(key for s in answered for key in evidence[s])
+    too_common = max(2, rule.common * len(answered))
+    for s in answered:
+        evidence[s] = {k: v for k, v in evidence[s].items() if counts[k] <= too_common}
+    holders: dict[Key, list[str]] = defaultdict(list)
+    for s in answered:
+        for key in evidence[s]:
+            holders[key].append(s)
+    shared: Counter[tuple[str, str]] = Counter()
+    for students in holders.values():
+        shared.update(combinations(students, 2))  # students are sorted, so a < b
+    n_pairs = len(answered) * (len(answered) - 1) // 2
+    raw = {(a, b): n / (len(evidence[a]) + len(evidence[b]) - n) for (a, b), n in shared.items()}
+    scores = list(raw.values()) + [0.0] * (n_pairs - len(raw))
+    median, spread, threshold = _stats(scores, rule)
+    pairs = sorted(
+        (Pair(a, b, score, shared[a, b], score >= threshold and shared[a, b] >= rule.min_shared)
+         for (a, b), score in raw.items()),
+        key=lambda p: (-p.score, p.a, p.b),
+    )
+    return NotebookSimilarity(
+        notebook, tuple(answered), tuple(sorted(s for s in evidence if s not in answered)), tuple(pairs), n_pairs,
+        median, spread, threshold, rule, {a.student: dict(a.cells) for a in answers}, evidence,
+    )
