@@ -10,7 +10,10 @@ Evidence is what a student wrote in the answer cells and nobody was given:
    students share (at least 3 of them): the usual way of writing a line,
    not a copy (MOSS's ``-m`` option).
 
-The score of a pair is the Jaccard index of their evidence sets.  Pairs are
+The score of a pair is the Jaccard index of their evidence sets, over the
+whole notebook or over one answer cell where they share at least
+``min_shared`` fingerprints, whichever is higher (a copy of one exercise
+among several is found too).  Pairs are
 counted through an inverted index (fingerprint -> students), so the work is
 the number of (fingerprint, pair) coincidences, not all pairs times all
 fingerprints: pairs with nothing in common cost nothing.
@@ -31,7 +34,7 @@ from itertools import combinations
 
 from .fingerprint import Fingerprint, fingerprints, kgram_hashes, tokens, units
 
-__all__ = ["Rule", "Answers", "Pair", "NotebookSimilarity", "compare_class"]
+__all__ = ["Rule", "Answers", "Pair", "NotebookSimilarity", "compare_class", "matching_regions"]
 
 Key = tuple[str, int]  # (grade_id, hash)
 
@@ -40,7 +43,7 @@ Key = tuple[str, int]  # (grade_id, hash)
 class Rule:
     """When a pair is flagged (see the module doc)."""
 
-    min_score: float = 0.5
+    min_score: float = 0.6
     min_shared: int = 4
     mads: float = 4.0
     min_spread: float = 0.05
@@ -92,6 +95,7 @@ class NotebookSimilarity:
     spread: float
     threshold: float
     rule: Rule
+    stubs: Mapping[str, str] = field(repr=False)
     answers: Mapping[str, Mapping[str, str]] = field(repr=False)
     evidence: Mapping[str, Mapping[Key, list[tuple[str, Fingerprint]]]] = field(repr=False)
 
@@ -106,10 +110,29 @@ class NotebookSimilarity:
     def shared_keys(self, pair: Pair) -> set[Key]:
         return set(self.evidence[pair.a]) & set(self.evidence[pair.b])
 
+    def shared_cells(self, pair: Pair) -> list[str]:
+        """The ``grade_id`` of each answer cell where the pair matches."""
+        return sorted({gid for gid, _ in self.shared_keys(pair)})
+
 
 def _baseline(stub: str) -> set[int]:
     """Every k-gram hash of a released stub (not only the winnowed ones)."""
     return {fp.hash for unit in units(tokens(stub)) for fp in kgram_hashes(unit)}
+
+
+def _all_kgrams(source: str) -> list[Fingerprint]:
+    return [fp for unit in units(tokens(source)) for fp in kgram_hashes(unit)]
+
+
+def matching_regions(a: str, b: str, stub: str = "") -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The character spans of ``a`` and of ``b`` covered by k-grams the two
+    have in common and ``stub`` has not: every k-gram, not only the winnowed
+    ones, so the whole matching region is shown."""
+    given = _baseline(stub)
+    grams_a, grams_b = _all_kgrams(a), _all_kgrams(b)
+    common = ({g.hash for g in grams_a} & {g.hash for g in grams_b}) - given
+    return ([(g.start, g.end) for g in grams_a if g.hash in common],
+            [(g.start, g.end) for g in grams_b if g.hash in common])
 
 
 def _evidence(answers: Answers, stubs: Mapping[str, str]) -> dict[Key, list[tuple[str, Fingerprint]]]:
@@ -132,6 +155,30 @@ def _stats(scores: Sequence[float], rule: Rule) -> tuple[float, float, float]:
     return median, spread, max(rule.min_score, median + rule.mads * spread)
 
 
+def _pair_scores(
+    evidence: Mapping[str, Mapping[Key, object]], answered: list[str], min_shared: int
+) -> tuple[dict[tuple[str, str], float], Counter[tuple[str, str]]]:
+    """Each pair's score and shared fingerprints, through an inverted index:
+    only pairs that share something are ever touched."""
+    holders: dict[Key, list[str]] = defaultdict(list)
+    sizes: Counter[tuple[str, str]] = Counter()  # (student, grade_id) -> fingerprints
+    for s in answered:
+        for key in evidence[s]:
+            holders[key].append(s)
+            sizes[s, key[0]] += 1
+    shared: Counter[tuple[str, str]] = Counter()
+    per_cell: Counter[tuple[str, str, str]] = Counter()
+    for (gid, _), students in holders.items():
+        for a, b in combinations(students, 2):  # students are sorted, so a < b
+            shared[a, b] += 1
+            per_cell[a, b, gid] += 1
+    raw = {(a, b): n / (len(evidence[a]) + len(evidence[b]) - n) for (a, b), n in shared.items()}
+    for (a, b, gid), n in per_cell.items():
+        if n >= min_shared:
+            raw[a, b] = max(raw[a, b], n / (sizes[a, gid] + sizes[b, gid] - n))
+    return raw, shared
+
+
 def compare_class(
     notebook: str, answers: Sequence[Answers], stubs: Mapping[str, str], *, rule: Rule = Rule()
 ) -> NotebookSimilarity:
@@ -143,15 +190,8 @@ def compare_class(
     too_common = max(2, rule.common * len(answered))
     for s in answered:
         evidence[s] = {k: v for k, v in evidence[s].items() if counts[k] <= too_common}
-    holders: dict[Key, list[str]] = defaultdict(list)
-    for s in answered:
-        for key in evidence[s]:
-            holders[key].append(s)
-    shared: Counter[tuple[str, str]] = Counter()
-    for students in holders.values():
-        shared.update(combinations(students, 2))  # students are sorted, so a < b
+    raw, shared = _pair_scores(evidence, answered, rule.min_shared)
     n_pairs = len(answered) * (len(answered) - 1) // 2
-    raw = {(a, b): n / (len(evidence[a]) + len(evidence[b]) - n) for (a, b), n in shared.items()}
     scores = list(raw.values()) + [0.0] * (n_pairs - len(raw))
     median, spread, threshold = _stats(scores, rule)
     pairs = sorted(
@@ -161,5 +201,5 @@ def compare_class(
     )
     return NotebookSimilarity(
         notebook, tuple(answered), tuple(sorted(s for s in evidence if s not in answered)), tuple(pairs), n_pairs,
-        median, spread, threshold, rule, {a.student: dict(a.cells) for a in answers}, evidence,
+        median, spread, threshold, rule, dict(stubs), {a.student: dict(a.cells) for a in answers}, evidence,
     )

@@ -14,7 +14,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from .compare import NotebookSimilarity, Pair
+from .compare import NotebookSimilarity, Pair, matching_regions
 from .fingerprint import K
 
 __all__ = ["CANNOT_SEE", "render_report", "write_report"]
@@ -63,7 +63,8 @@ def _code(source: str, spans: list[tuple[int, int]]) -> str:
     lines, offset = [], 0
     for line in source.splitlines(keepends=True):
         text = line.rstrip("\n")
-        flags = marked[offset:offset + len(text)]
+        indent = len(text) - len(text.lstrip())
+        flags = [False] * indent + marked[offset + indent:offset + len(text)]
         parts, i = [], 0
         while i < len(text):
             j = i
@@ -75,15 +76,6 @@ def _code(source: str, spans: list[tuple[int, int]]) -> str:
         lines.append(("▸ " if any(flags) else "  ") + "".join(parts))
         offset += len(line)
     return "<pre><code>" + "\n".join(lines) + "</code></pre>"
-
-
-def _spans(result: NotebookSimilarity, student: str, keys: set, gid: str) -> list[tuple[int, int]]:
-    return [
-        (fp.start, fp.end)
-        for key in keys
-        for cell, fp in result.evidence[student].get(key, ())
-        if cell == gid
-    ]
 
 
 def _histogram(result: NotebookSimilarity) -> str:
@@ -120,18 +112,16 @@ def _top(result: NotebookSimilarity, top: int) -> str:
 
 
 def _pair(result: NotebookSimilarity, pair: Pair, n: int) -> str:
-    keys = result.shared_keys(pair)
     out = [f"<h3 id='{_e(result.notebook)}-pair-{n}'>Flagged pair {n}: {_e(pair.a)} and {_e(pair.b)} "
            f"(score {pair.score:.2f}, {pair.shared} shared fingerprints)</h3>"]
-    gids = sorted({gid for gid, _ in keys}) or sorted(result.answers[pair.a])
-    for gid in gids:
+    for gid in result.shared_cells(pair):
         left = result.answers[pair.a].get(gid, "")
         right = result.answers[pair.b].get(gid, "")
+        left_spans, right_spans = matching_regions(left, right, result.stubs.get(gid, ""))
         out.append(
             f"<table class='side'><caption>Answer cell {_e(gid)}</caption><thead><tr>"
             f"<th scope='col'>{_e(pair.a)}</th><th scope='col'>{_e(pair.b)}</th></tr></thead><tbody><tr>"
-            f"<td>{_code(left, _spans(result, pair.a, keys, gid))}</td>"
-            f"<td>{_code(right, _spans(result, pair.b, keys, gid))}</td></tr></tbody></table>"
+            f"<td>{_code(left, left_spans)}</td><td>{_code(right, right_spans)}</td></tr></tbody></table>"
         )
     return "\n".join(out)
 
