@@ -40,7 +40,10 @@ def _parser() -> argparse.ArgumentParser:
         help="lowest score (0-1) a flagged pair may have (default: %(default)g)")
     add("--min-shared", type=int, default=default.min_shared,
         help="fewest fingerprints a flagged pair shares (default: %(default)s)")
-    add("--top", type=int, default=10, help="pairs listed per notebook (default: %(default)s)")
+    add("--top", type=int, default=10,
+        help="pairs listed per notebook, besides the flagged ones (default: %(default)s)")
+    add("--show", type=int, default=50,
+        help="flagged pairs shown side by side per notebook (default: %(default)s)")
     return parser
 
 
@@ -48,8 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m coursework similarity`` (see the module doc)."""
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.top < 1:
-        parser.error(f"--top must be >= 1. Got {args.top} instead.")
+    if args.top < 1 or args.show < 0:
+        parser.error(f"--top must be >= 1 and --show >= 0. Got {args.top} and {args.show} instead.")
     try:
         rule = Rule(min_score=args.min_score, min_shared=args.min_shared)
         classes = load_class(args.submissions, notebooks=args.notebooks, notebook_dir=args.notebook_dir)
@@ -60,9 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     results = [compare_class(c.notebook, c.answers, c.stubs, rule=rule) for c in classes]
-    path = write_report(results, args.report, {c.notebook: c.unreadable for c in classes}, top=args.top)
+    path = write_report(results, args.report, {c.notebook: c.unreadable for c in classes}, top=args.top, show=args.show)
     for r in results:
-        names = "; ".join(f"{p.a} & {p.b} ({p.score:.2f})" for p in r.flagged) or "none"
-        print(f"{r.notebook}: {len(r.students)} students compared, flagged pairs: {names}")
+        names = "; ".join(f"{p.a} & {p.b} ({p.score:.2f})" for p in r.flagged[:5]) or "none"
+        more = f" and {len(r.flagged) - 5} more" if len(r.flagged) > 5 else ""
+        print(f"{r.notebook}: {len(r.students)} students compared, flagged pairs: {names}{more}")
     print(f"Report: {path} (it points; you judge)")
     return 0

@@ -26,6 +26,7 @@ median absolute deviations (1.4826 x MAD, at least ``min_spread``).
 
 from __future__ import annotations
 
+import functools
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -115,13 +116,15 @@ class NotebookSimilarity:
         return sorted({gid for gid, _ in self.shared_keys(pair)})
 
 
-def _baseline(stub: str) -> set[int]:
+@functools.lru_cache(maxsize=64)
+def _baseline(stub: str) -> frozenset[int]:
     """Every k-gram hash of a released stub (not only the winnowed ones)."""
-    return {fp.hash for unit in units(tokens(stub)) for fp in kgram_hashes(unit)}
+    return frozenset(fp.hash for unit in units(tokens(stub)) for fp in kgram_hashes(unit))
 
 
-def _all_kgrams(source: str) -> list[Fingerprint]:
-    return [fp for unit in units(tokens(source)) for fp in kgram_hashes(unit)]
+@functools.lru_cache(maxsize=1024)
+def _all_kgrams(source: str) -> tuple[Fingerprint, ...]:
+    return tuple(fp for unit in units(tokens(source)) for fp in kgram_hashes(unit))
 
 
 def matching_regions(a: str, b: str, stub: str = "") -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:

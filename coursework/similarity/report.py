@@ -98,8 +98,10 @@ def _histogram(result: NotebookSimilarity) -> str:
 
 
 def _top(result: NotebookSimilarity, top: int) -> str:
+    """The ``top`` highest-scoring pairs, and every flagged one."""
     if not result.pairs:
         return "<p>No two students share any fingerprint beyond the starter code.</p>"
+    top = max([top] + [i + 1 for i, p in enumerate(result.pairs) if p.flagged])
     rows = "".join(
         f"<tr><td class='num'>{i}</td><td>{_e(p.a)}</td><td>{_e(p.b)}</td><td class='num'>{p.score:.2f}</td>"
         f"<td class='num'>{p.shared}</td><td>{'Yes: flagged' if p.flagged else 'No'}</td></tr>"
@@ -126,7 +128,7 @@ def _pair(result: NotebookSimilarity, pair: Pair, n: int) -> str:
     return "\n".join(out)
 
 
-def _notebook(result: NotebookSimilarity, unreadable: dict[str, str], top: int) -> str:
+def _notebook(result: NotebookSimilarity, unreadable: dict[str, str], top: int, show: int) -> str:
     flagged = result.flagged
     parts = [
         f"<section><h2 id='{_e(result.notebook)}'>{_e(result.notebook)}</h2>",
@@ -141,15 +143,22 @@ def _notebook(result: NotebookSimilarity, unreadable: dict[str, str], top: int) 
         parts.append(f"<p>Could not be read (not compared):</p><ul>{items}</ul>")
     parts += ["<h3>Distribution of pair scores</h3>", _histogram(result), "<h3>Highest-scoring pairs</h3>",
               _top(result, top)]
-    parts += [_pair(result, p, n) for n, p in enumerate(flagged, 1)]
+    parts += [_pair(result, p, n) for n, p in enumerate(flagged[:show], 1)]
+    if len(flagged) > show:
+        parts.append(f"<p>The other {len(flagged) - show} flagged pairs are in the table above, not shown side "
+                     f"by side (so many flagged pairs usually means a shared source: see what this report "
+                     f"cannot see).</p>")
     parts.append("</section>")
     return "\n".join(parts)
 
 
 def render_report(
-    results: Sequence[NotebookSimilarity], unreadable: dict[str, dict[str, str]] | None = None, *, top: int = 10
+    results: Sequence[NotebookSimilarity], unreadable: dict[str, dict[str, str]] | None = None, *,
+    top: int = 10, show: int = 50,
 ) -> str:
-    """The report's HTML (``unreadable``: ``{notebook: {student: reason}}``)."""
+    """The report's HTML (``unreadable``: ``{notebook: {student: reason}}``):
+    per notebook the ``top`` highest pairs and every flagged one in a table,
+    the first ``show`` flagged pairs side by side."""
     unreadable = unreadable or {}
     rule = results[0].rule if results else None
     summary = "".join(
@@ -165,7 +174,7 @@ def render_report(
         "class are ignored as the usual way of writing a line.</p>"
     )
     cannot = "".join(f"<li>{_e(c)}</li>" for c in CANNOT_SEE)
-    body = "\n".join(_notebook(r, unreadable.get(r.notebook, {}), top) for r in results)
+    body = "\n".join(_notebook(r, unreadable.get(r.notebook, {}), top, show) for r in results)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Similarity of answer cells</title><style>{_CSS}</style></head><body>
@@ -196,10 +205,10 @@ pairs</th></tr></thead><tbody>{summary}</tbody></table>
 
 def write_report(
     results: Sequence[NotebookSimilarity], path: str | os.PathLike[str],
-    unreadable: dict[str, dict[str, str]] | None = None, *, top: int = 10,
+    unreadable: dict[str, dict[str, str]] | None = None, *, top: int = 10, show: int = 50,
 ) -> Path:
     """Write :func:`render_report` to ``path`` (folders created); returns it."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_report(results, unreadable, top=top), encoding="utf-8")
+    path.write_text(render_report(results, unreadable, top=top, show=show), encoding="utf-8")
     return path
