@@ -15,7 +15,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from ..grading._course_dir import ReleaseError
+from ..grading import ReleaseError
 from .compare import Rule, compare_class
 from .load import load_class
 from .report import write_report

@@ -21,7 +21,9 @@ fingerprints: pairs with nothing in common cost nothing.
 A pair is *flagged* when its score is at least ``min_score``, it shares at
 least ``min_shared`` fingerprints, and the score is an outlier of the
 class: above the median of all pairs' scores by more than ``mads`` scaled
-median absolute deviations (1.4826 x MAD, at least ``min_spread``).
+median absolute deviations (1.4826 x MAD, at least ``min_spread``).  With
+fewer than 3 pairs (2 students) there is no class to stand out of, and
+``min_score`` alone decides.
 """
 
 from __future__ import annotations
@@ -150,8 +152,8 @@ def _evidence(answers: Answers, stubs: Mapping[str, str]) -> dict[Key, list[tupl
 
 def _stats(scores: Sequence[float], rule: Rule) -> tuple[float, float, float]:
     """(median, spread, threshold) of a class's pair scores."""
-    if not scores:
-        return 0.0, rule.min_spread, max(rule.min_score, rule.mads * rule.min_spread)
+    if len(scores) < 3:  # no distribution to stand out of: min_score alone
+        return (statistics.median(scores) if scores else 0.0), rule.min_spread, rule.min_score
     median = statistics.median(scores)
     mad = statistics.median(abs(s - median) for s in scores)
     spread = max(1.4826 * mad, rule.min_spread)

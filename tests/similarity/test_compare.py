@@ -81,3 +81,19 @@ def test_bad_rules_are_refused():
         Rule(min_score=2)
     with pytest.raises(ValueError, match="min_shared"):
         Rule(min_shared=0)
+
+
+def test_two_students_are_judged_by_min_score_alone(released, stubs):
+    result = compare(released, stubs, {"gina": synthetic.INDEPENDENT["gina"], "zoe": synthetic.COPY_OF_GINA})
+    assert [(p.a, p.b) for p in result.flagged] == [("gina", "zoe")]
+    result = compare(released, stubs, {s: synthetic.INDEPENDENT[s] for s in ("ana", "ben")})
+    assert result.flagged == ()
+
+
+def test_code_most_of_the_class_shares_is_not_evidence(released, stubs):
+    """A helper everyone took from the lecture is the usual way, not a copy."""
+    helper = "\n\ndef _check(values):\n    if np.any(np.isnan(values)):\n        raise ValueError('NaN in the input')\n"
+    students = {s: {gid: src + helper for gid, src in a.items()} for s, a in synthetic.INDEPENDENT.items()}
+    result = compare(released, stubs, students)
+    assert result.flagged == ()
+    assert result.pairs[0].score < 0.5  # the helper added nothing to any pair
