@@ -122,7 +122,10 @@ def tokens(source: str) -> list[Token]:
             parens.append(i >= 2 and raw[i - 2].string == "def")
         elif tok.type == tokenize.OP and tok.string in ")]}" and parens:
             parens.pop()
-        out.append(Token(text, start, start if tok.type in (tokenize.INDENT, tokenize.DEDENT) else end, depth))
+        if tok.type in (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT):
+            # no width, after the statement's last token: a match never covers a trailing comment
+            start = end = out[-1].end if out and tok.type == tokenize.NEWLINE else start
+        out.append(Token(text, start, end, depth))
     return out
 
 

@@ -65,6 +65,7 @@ def test_the_report_is_accessible_and_self_contained(report):
     assert all(link.startswith("#") for link in outline.links)
     assert "<html lang=\"en\">" in text and "▸" in text  # a cue besides the colour
     assert any("np.log(np.clip(" in m for m in outline.marks)
+    assert not any("#" in m for m in outline.marks)  # comments are never part of a match
 
 
 def test_the_report_says_what_it_cannot_see_and_who_judges(report):
