@@ -37,17 +37,25 @@ class NotebookClass:
     unreadable: dict[str, str]
 
 
-def answer_cells(nb: Any, grade_ids: Iterable[str] | None = None) -> dict[str, str]:
+def answer_cells(nb: Any, released: Any = None) -> dict[str, str]:
     """``{grade_id: source}`` of a notebook's answer cells (nbgrader
-    ``solution`` cells), limited to ``grade_ids`` when given; cells sharing a
-    ``grade_id`` are joined."""
-    wanted = None if grade_ids is None else set(grade_ids)
+    ``solution`` cells); cells sharing a ``grade_id`` are joined.
+
+    With ``released`` (the notebook students were given), only its answer
+    cells count, and one whose nbgrader metadata the student's editor lost
+    is found by its cell id (nbformat 4.5), as long as that was kept.
+    """
     found: dict[str, list[str]] = {}
     for cell in nb.cells:
         if cell.get("cell_type") == "code" and is_answer(cell):
-            gid = grade_id(cell)
-            if wanted is None or gid in wanted:
-                found.setdefault(gid, []).append(str(cell.get("source", "")))
+            found.setdefault(grade_id(cell), []).append(str(cell.get("source", "")))
+    if released is not None:
+        by_id = {c.get("id"): c for c in nb.cells if c.get("id") and c.get("cell_type") == "code"}
+        wanted = {grade_id(c): c.get("id") for c in released.cells if is_answer(c)}
+        found = {gid: parts for gid, parts in found.items() if gid in wanted}
+        for gid, cell_id in wanted.items():
+            if gid not in found and cell_id in by_id and not grade_id(by_id[cell_id]):
+                found[gid] = [str(by_id[cell_id].get("source", ""))]
     return {gid: "\n".join(parts) for gid, parts in found.items()}
 
 
@@ -96,7 +104,7 @@ def load_class(
             if sub.notebook != assignment.name or sub.file is None:
                 continue
             try:
-                answers.append(Answers(sub.student, answer_cells(read_submission(sub.file), stubs)))
+                answers.append(Answers(sub.student, answer_cells(read_submission(sub.file), assignment.released)))
             except Unreadable as exc:
                 unreadable[sub.student] = str(exc)
         result.append(NotebookClass(assignment.name, stubs, tuple(answers), unreadable))

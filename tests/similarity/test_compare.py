@@ -10,7 +10,7 @@ from tests.similarity import synthetic
 
 
 def compare(released, stubs, students):
-    answers = [Answers(s, answer_cells(synthetic.submission(released, a))) for s, a in students.items()]
+    answers = [Answers(s, answer_cells(synthetic.submission(released, a), released)) for s, a in students.items()]
     return compare_class(synthetic.NOTEBOOK, answers, stubs)
 
 
@@ -97,3 +97,12 @@ def test_code_most_of_the_class_shares_is_not_evidence(released, stubs):
     result = compare(released, stubs, students)
     assert result.flagged == ()
     assert result.pairs[0].score < 0.5  # the helper added nothing to any pair
+
+
+def test_an_answer_cell_that_lost_its_metadata_is_found_by_its_id(released):
+    nb = synthetic.submission(released, synthetic.COPY_OF_GINA)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == synthetic.SOFTMAX:
+            del cell.metadata["nbgrader"]
+    assert synthetic.SOFTMAX not in answer_cells(nb)
+    assert answer_cells(nb, released) == synthetic.COPY_OF_GINA
