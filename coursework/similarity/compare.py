@@ -6,9 +6,9 @@ Evidence is what a student wrote in the answer cells and nobody was given:
    cell's ``grade_id`` (a match counts only within the same exercise);
 2. minus every k-gram of the released stub of that cell (the starter code
    students were given, ``raise NotImplementedError`` included);
-3. minus the fingerprints that more than ``common`` of the answering
-   students share (at least 3 of them): the usual way of writing a line,
-   not a copy (MOSS's ``-m`` option).
+3. minus the fingerprints whose k-gram more than ``common`` of the
+   answering students have (at least 3 of them): the usual way of writing a
+   line, not a copy (MOSS's ``-m`` option).
 
 The score of a pair is the Jaccard index of their evidence sets, over the
 whole notebook or over one answer cell where they share at least
@@ -35,7 +35,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from .fingerprint import Fingerprint, fingerprints, kgram_hashes, tokens, units
+from .fingerprint import Fingerprint, kgram_hashes, tokens, units, winnow
 
 __all__ = ["Rule", "Answers", "Pair", "NotebookSimilarity", "compare_class", "matching_regions"]
 
@@ -140,14 +140,21 @@ def matching_regions(a: str, b: str, stub: str = "") -> tuple[list[tuple[int, in
             [(g.start, g.end) for g in grams_b if g.hash in common])
 
 
-def _evidence(answers: Answers, stubs: Mapping[str, str]) -> dict[Key, list[tuple[str, Fingerprint]]]:
+def _evidence(answers: Answers, stubs: Mapping[str, str]) -> tuple[dict[Key, list[tuple[str, Fingerprint]]], set[Key]]:
+    """A student's winnowed fingerprints not in the stubs, and the keys of
+    all their k-grams (to tell which are common: winnowing picks a k-gram
+    that everyone has in some answers and not in others)."""
     found: dict[Key, list[tuple[str, Fingerprint]]] = defaultdict(list)
+    every: set[Key] = set()
     for gid, source in answers.cells.items():
         given = _baseline(stubs.get(gid, ""))
-        for fp in fingerprints(source):
-            if fp.hash not in given:
-                found[(gid, fp.hash)].append((gid, fp))
-    return dict(found)
+        for unit in units(tokens(source)):
+            grams = kgram_hashes(unit)
+            every.update((gid, g.hash) for g in grams)
+            for fp in winnow(grams):
+                if fp.hash not in given:
+                    found[(gid, fp.hash)].append((gid, fp))
+    return dict(found), every
 
 
 def _stats(scores: Sequence[float], rule: Rule) -> tuple[float, float, float]:
@@ -189,9 +196,10 @@ def compare_class(
 ) -> NotebookSimilarity:
     """Score every pair of ``answers`` (one per student) against the
     released ``stubs`` (``{grade_id: released source}``); see the module doc."""
-    evidence = {a.student: _evidence(a, stubs) for a in answers}
+    found = {a.student: _evidence(a, stubs) for a in answers}
+    evidence = {s: keys for s, (keys, _) in found.items()}
     answered = sorted(s for s, keys in evidence.items() if keys)
-    counts = Counter(key for s in answered for key in evidence[s])
+    counts = Counter(key for s in answered for key in found[s][1])
     too_common = max(2, rule.common * len(answered))
     for s in answered:
         evidence[s] = {k: v for k, v in evidence[s].items() if counts[k] <= too_common}

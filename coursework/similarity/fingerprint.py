@@ -38,9 +38,10 @@ import io
 import keyword
 import re
 import tokenize
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["K", "WINDOW", "Token", "Fingerprint", "tokens", "units", "fingerprints", "kgram_hashes"]
+__all__ = ["K", "WINDOW", "Token", "Fingerprint", "tokens", "units", "fingerprints", "kgram_hashes", "winnow"]
 
 #: Tokens per k-gram.
 K = 6
@@ -194,7 +195,7 @@ def kgram_hashes(unit: list[Token], k: int = K) -> list[Fingerprint]:
     return [Fingerprint(_hash(texts[i:i + k]), unit[i].start, unit[i + k - 1].end) for i in range(len(unit) - k + 1)]
 
 
-def _winnow(grams: list[Fingerprint], window: int) -> list[Fingerprint]:
+def winnow(grams: Sequence[Fingerprint], window: int = WINDOW) -> list[Fingerprint]:
     """Robust winnowing: the rightmost minimal hash of each window, each
     selected position once."""
     if len(grams) <= window:
@@ -211,4 +212,4 @@ def _winnow(grams: list[Fingerprint], window: int) -> list[Fingerprint]:
 
 def fingerprints(source: str, *, k: int = K, window: int = WINDOW) -> list[Fingerprint]:
     """The winnowed fingerprints of ``source``, unit by unit."""
-    return [fp for unit in units(tokens(source)) for fp in _winnow(kgram_hashes(unit, k), window)]
+    return [fp for unit in units(tokens(source)) for fp in winnow(kgram_hashes(unit, k), window)]

@@ -106,3 +106,24 @@ def test_an_answer_cell_that_lost_its_metadata_is_found_by_its_id(released):
             del cell.metadata["nbgrader"]
     assert synthetic.SOFTMAX not in answer_cells(nb)
     assert answer_cells(nb, released) == synthetic.COPY_OF_GINA
+
+
+def test_pairs_with_nothing_in_common_cost_nothing(stubs, monkeypatch):
+    """The work is the (fingerprint, pair) coincidences, not all pairs: 300
+    students with nothing in common make no pair at all."""
+    from coursework.similarity import compare as module
+
+    visited = []
+
+    def counting(items, r):
+        for pair in module_combinations(items, r):
+            visited.append(pair)
+            yield pair
+
+    module_combinations = module.combinations
+    monkeypatch.setattr(module, "combinations", counting)
+    answer = "def softmax(z, T=1.0):\n    return np.f{i}(z).g{i}().h{i}().k{i}()\n"  # every k-gram its own
+    students = [Answers(f"s{i:03d}", {synthetic.SOFTMAX: answer.format(i=i)}) for i in range(300)]
+    result = compare_class(synthetic.NOTEBOOK, students, stubs)
+    assert (len(result.students), result.n_pairs, visited, result.pairs) == (300, 44850, [], ())
+    assert result.scores() == [0.0] * 44850
