@@ -21,7 +21,7 @@ from coursework.grading.repair import repair
 from coursework.grading.report import NO_SANDBOX_NOTE
 from coursework.grading.run import Outcome
 from coursework.grading.score import explain
-from coursework.grading.spec import GIB, Limits, SandboxSpec, Tampering, WorkerReport, WorkerSpec
+from coursework.grading.spec import GIB, Limits, SandboxSpec, WorkerReport, WorkerSpec
 from coursework.grading.watch import MemoryWatch, process_tree, resident_bytes
 from tests.grading import synthetic
 
@@ -189,10 +189,10 @@ def test_format_summary():
 
 def test_worker_protocol_round_trips():
     spec = WorkerSpec(root="/r", assignment="a", student="s", runtime="/t", scratch="/w", report="/p",
-                      kernel_log="/k", limits=Limits(memory=GIB), sandbox=SandboxSpec("bwrap", ("/usr",), uid=7),
-                      env={"A": "1"}, untrusted_from=3, untrusted_reason="why")
+                      kernel_log="/k", limits=Limits(memory=GIB, cpus=1.5), sandbox=SandboxSpec("bwrap", ("/usr",), uid=7),
+                      env={"A": "1"}, judge_context="/c.json")
     assert WorkerSpec.from_json(spec.to_json()) == spec
-    report = WorkerReport(True, ("e",), 4, 123, (Tampering(5, "detail"),))
+    report = WorkerReport(True, ("e",), 4, 123)
     assert WorkerReport.from_json(report.to_json()) == report
     assert Limits(memory=3 * GIB).memory_text() == "3 GB" and Limits(memory=GIB // 2).memory_text() == "512 MB"
 
