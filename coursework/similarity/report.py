@@ -49,11 +49,11 @@ def _e(text: object) -> str:
 
 
 def _mask(source: str, spans: list[tuple[int, int]]) -> list[bool]:
-    marked = [False] * len(source)
+    in_match = [False] * len(source)
     for start, end in spans:
         for i in range(max(0, start), min(end, len(source))):
-            marked[i] = True
-    return marked
+            in_match[i] = True
+    return in_match
 
 
 def _code(source: str, spans: list[tuple[int, int]]) -> str:
