@@ -4,9 +4,13 @@ A kernel can start busy processes (in sessions of their own, so its process
 group is not enough to find them) and starve the submission graded beside
 it.  When the grader runs as root on Linux, each submission's worker (and
 so its kernel and judge, which inherit it) goes into a control group of its
-own: ``cpu.max`` (cgroup v2) or ``cpu.cfs_quota_us`` (v1) caps it at its
-share of the machine (``Limits.cpus``), and when the run ends every process
-still in the group is killed before the group is removed.  The sandbox
+own, every group with the same CPU weight (``cpu.weight``, cgroup v2, or
+``cpu.shares``, v1): under contention the scheduler shares the cores
+between *submissions*, not between processes, so 32 busy processes of one
+submission get what one honest kernel beside them gets.  A weight, not a
+quota: a submission alone on the machine may use every core.  When the run
+ends, every process still in the group is killed before the group is
+removed.  The sandbox
 does not mount ``/sys``, so code inside cannot move itself out.
 
 Without root (or without a writable ``cpu`` controller) there is no group:
@@ -29,7 +33,8 @@ __all__ = ["CpuShare", "cpu_share", "cgroup_root"]
 
 _V2 = Path("/sys/fs/cgroup")
 _V1 = Path("/sys/fs/cgroup/cpu")
-_PERIOD = 100_000  # microseconds
+#: Every submission's weight (the default of both cgroup versions' siblings).
+_WEIGHT = {2: ("cpu.weight", "100"), 1: ("cpu.shares", "1024")}
 _COUNTER = itertools.count()
 
 
@@ -40,7 +45,7 @@ def cgroup_root() -> tuple[Path, int] | None:
     controllers = _V2 / "cgroup.controllers"
     if controllers.is_file() and "cpu" in controllers.read_text().split() and os.access(_V2, os.W_OK):
         return _V2, 2
-    if (_V1 / "cpu.cfs_quota_us").is_file() and os.access(_V1, os.W_OK):
+    if (_V1 / "cpu.shares").is_file() and os.access(_V1, os.W_OK):
         return _V1, 1
     return None
 
@@ -48,15 +53,11 @@ def cgroup_root() -> tuple[Path, int] | None:
 class CpuShare:
     """One control group: :meth:`add` a process, :meth:`close` kills what is left."""
 
-    def __init__(self, folder: Path, version: int, cpus: float) -> None:
+    def __init__(self, folder: Path, version: int) -> None:
         self.folder, self.version = folder, version
         folder.mkdir()
-        quota = max(1000, int(cpus * _PERIOD))
-        if version == 2:
-            (folder / "cpu.max").write_text(f"{quota} {_PERIOD}\n")
-        else:
-            (folder / "cpu.cfs_period_us").write_text(f"{_PERIOD}\n")
-            (folder / "cpu.cfs_quota_us").write_text(f"{quota}\n")
+        name, value = _WEIGHT[version]
+        (folder / name).write_text(f"{value}\n")
 
     def add(self, pid: int) -> None:
         """Move ``pid`` (and the children it starts from now on) into the group."""
@@ -86,16 +87,16 @@ class CpuShare:
 
 
 @contextlib.contextmanager
-def cpu_share(cpus: float) -> Iterator[CpuShare | None]:
-    """A :class:`CpuShare` capped at ``cpus`` cores, or None where control
-    groups are unavailable (or ``cpus`` is 0: no cap wanted)."""
-    root = cgroup_root() if cpus > 0 else None
+def cpu_share() -> Iterator[CpuShare | None]:
+    """A :class:`CpuShare` for one submission, or None where control groups
+    are unavailable."""
+    root = cgroup_root()
     if root is None:
         yield None
         return
     folder = root[0] / f"coursework-{os.getpid()}-{next(_COUNTER)}"
     try:
-        share = CpuShare(folder, root[1], cpus)
+        share = CpuShare(folder, root[1])
     except OSError:
         yield None
         return

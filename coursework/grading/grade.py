@@ -309,9 +309,7 @@ def grade_submissions(
                              f"(looked for the names in {notebook_dir}).")
         subs = [s for s in subs if s.notebook in sources]
     extra = {str(k): str(v) for k, v in (env or {}).items()}
-    # each job slot its share of the machine's cores (a cluster's worker: one core per submission)
-    cpus = 1.0 if scheduler is not None else max(1.0, (os.cpu_count() or 1) / jobs)
-    limits = Limits(timeout=float(timeout), cell_timeout=cell_timeout, memory=memory, cpus=cpus)
+    limits = Limits(timeout=float(timeout), cell_timeout=cell_timeout, memory=memory)
     with contextlib.ExitStack() as stack:
         runner = stack.enter_context(_runner(jobs, scheduler, extra, sandbox))
         tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="coursework-grade-"))

@@ -296,7 +296,7 @@ def run_submission(job: Job) -> Outcome:
     """Grade one submission in a worker subprocess and a sandboxed kernel
     (see the module docstring); never raises for what the submission does."""
     start = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="coursework-run-") as tmp, cpu_share(job.limits.cpus) as share:
+    with tempfile.TemporaryDirectory(prefix="coursework-run-") as tmp, cpu_share() as share:
         work = Path(tmp)
         spec = _layout(job, work)
         try:

@@ -83,10 +83,6 @@ class Limits(_Json):
     max_processes: int = DEFAULT_MAX_PROCESSES
     scratch: int = DEFAULT_SCRATCH
     max_output_chars: int = MAX_OUTPUT_CHARS
-    #: Cores one submission may use at most (a control group's quota, when
-    #: grading as root; 0: no cap).  The local runner gives each job slot its
-    #: share of the machine (:mod:`coursework.grading.cpu_share`).
-    cpus: float = 0.0
 
     def memory_text(self) -> str:
         """``"3 GB"``, ``"1.5 GB"``, ``"512 MB"``: the limit as the gradebook says it."""

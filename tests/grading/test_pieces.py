@@ -189,7 +189,7 @@ def test_format_summary():
 
 def test_worker_protocol_round_trips():
     spec = WorkerSpec(root="/r", assignment="a", student="s", runtime="/t", scratch="/w", report="/p",
-                      kernel_log="/k", limits=Limits(memory=GIB, cpus=1.5), sandbox=SandboxSpec("bwrap", ("/usr",), uid=7),
+                      kernel_log="/k", limits=Limits(memory=GIB), sandbox=SandboxSpec("bwrap", ("/usr",), uid=7),
                       env={"A": "1"}, judge_context="/c.json")
     assert WorkerSpec.from_json(spec.to_json()) == spec
     report = WorkerReport(True, ("e",), 4, 123)

@@ -218,6 +218,7 @@ def _done(status: str, ename: str, evalue: str, stdout: io.StringIO) -> dict:
 
 def main() -> int:
     """Serve the grader on the original standard input and output."""
+    os.nice(19)  # while a test runs the kernel waits for the judge; otherwise the kernel comes first
     out = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # anything a library prints goes to stderr, never into the protocol
     sys.stdout = sys.stderr
