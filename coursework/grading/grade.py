@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from .._kernels import first_line, kernel_env
-from .assignments import Assignment, prepare_course, read_sources
-from .collect import Submission, Unreadable, collect, read_submission, student_folders
+from .assignments import Assignment, prepare_course
+from .collect import Submission, Unreadable, find_class, read_submission
 from .cells import KERNEL_DIED, UNRESPONSIVE_MESSAGE
 from .model import ClassGrades, SubmissionGrade
 from .repair import repair
@@ -292,22 +292,8 @@ def grade_submissions(
     """
     start = time.monotonic()
     _check_limits(timeout, cell_timeout, memory, jobs, scheduler)
-    submissions_dir = Path(submissions_dir)
-    if not submissions_dir.is_dir():
-        raise FileNotFoundError(f"Submissions folder {submissions_dir} does not exist.")
-    requested = [notebooks] if isinstance(notebooks, str) else notebooks
-    sources, skipped = read_sources(notebook_dir, requested)
-    folders = student_folders(submissions_dir)
-    if not folders:
-        raise ValueError(f"No student folders in {submissions_dir}: expected <student>/<notebook>.ipynb.")
-    subs = collect(folders, list(sources))
-    if requested is None:
-        submitted = {s.notebook for s in subs if s.file is not None}
-        sources = {name: nb for name, nb in sources.items() if name in submitted}
-        if not sources:
-            raise ValueError(f"No student folder in {submissions_dir} holds a course notebook with graded cells "
-                             f"(looked for the names in {notebook_dir}).")
-        subs = [s for s in subs if s.notebook in sources]
+    found = find_class(submissions_dir, notebook_dir, notebooks)
+    sources, folders = found.sources, found.folders
     extra = {str(k): str(v) for k, v in (env or {}).items()}
     limits = Limits(timeout=float(timeout), cell_timeout=cell_timeout, memory=memory)
     with contextlib.ExitStack() as stack:
@@ -316,11 +302,11 @@ def grade_submissions(
         course = prepare_course(sources, Path(tmp) / "template")
         batch = _Batch({a.name: a for a in course.assignments}, course.gradebook, limits, runner.sandbox, extra,
                        None if graded_dir is None else Path(graded_dir))
-        results = _run_all(subs, batch, runner, echo)
+        results = _run_all(found.submissions, batch, runner, echo)
     order = {name: i for i, name in enumerate(sources)}
     results.sort(key=lambda r: (r.student, order[r.notebook]))
     return ClassGrades(
         exercises=[e for a in course.assignments for e in a.exercises], notebooks=list(sources),
         students=[f.name for f in folders], results=results, seconds=time.monotonic() - start,
-        skipped=skipped, sandboxed=sandbox,
+        skipped=found.skipped, sandboxed=sandbox,
     )

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..grading.assignments import prepare_course, read_sources
+from ..grading.assignments import prepare_course
 from ..grading.cells import grade_id, is_answer
-from ..grading.collect import Unreadable, collect, read_submission, student_folders
+from ..grading.collect import Unreadable, find_class, read_submission
 from .compare import Answers
 
 __all__ = ["NotebookClass", "answer_cells", "load_class"]
@@ -79,21 +79,8 @@ def load_class(
     ReleaseError
         nbgrader could not generate a released notebook.
     """
-    submissions_dir = Path(submissions_dir)
-    if not submissions_dir.is_dir():
-        raise FileNotFoundError(f"Submissions folder {submissions_dir} does not exist.")
-    requested = [notebooks] if isinstance(notebooks, str) else (None if notebooks is None else list(notebooks))
-    sources, _ = read_sources(notebook_dir, requested)
-    folders = student_folders(submissions_dir)
-    if not folders:
-        raise ValueError(f"No student folders in {submissions_dir}: expected <student>/<notebook>.ipynb.")
-    subs = collect(folders, list(sources))
-    if requested is None:
-        submitted = {s.notebook for s in subs if s.file is not None}
-        sources = {name: nb for name, nb in sources.items() if name in submitted}
-        if not sources:
-            raise ValueError(f"No student folder in {submissions_dir} holds a course notebook with graded cells "
-                             f"(looked for the names in {notebook_dir}).")
+    found = find_class(submissions_dir, notebook_dir, notebooks)
+    sources, subs = found.sources, found.submissions
     with tempfile.TemporaryDirectory(prefix="coursework-similarity-") as tmp:
         course = prepare_course(sources, Path(tmp) / "course")
     result = []
