@@ -157,12 +157,14 @@ def _run_all(subs: list[Submission], batch: _Batch, runner: Runner,
     pending: dict[Future, tuple[Submission, list[str], Job, int]] = {}
     queue = iter(subs)
 
+    started = time.monotonic()
+
     def record(result: SubmissionGrade) -> None:
         results.append(result)
         if echo is not None:
             detail = result.problem or f"{result.total:g}/{result.max_total:g}"
             echo(f"[{len(results)}/{len(subs)}] {result.student}/{result.notebook}: "
-                 f"{result.status}, {detail} ({result.seconds:.1f} s)")
+                 f"{result.status}, {detail} ({result.seconds:.1f} s){progress(len(results), len(subs), started)}")
 
     def fill() -> None:
         while len(pending) < runner.window:
@@ -188,6 +190,18 @@ def _run_all(subs: list[Submission], batch: _Batch, runner: Runner,
             record(_lost(sub, batch, exc) if exc is not None else _finish(sub, batch, future.result(), notes))
         fill()
     return results
+
+
+def progress(done: int, total: int, started: float) -> str:
+    """``" | 4.2/min, about 12 min left"``: the rate so far and the time left
+    at that rate (nothing before the first result or after the last)."""
+    elapsed = time.monotonic() - started
+    if done == 0 or done >= total or elapsed <= 0:
+        return ""
+    rate = done / elapsed * 60
+    left = (total - done) / rate
+    when = f"{left:.0f} min" if left >= 1 else f"{left * 60:.0f} s"
+    return f" | {rate:.1f}/min, about {when} left"
 
 
 def _retry(outcome: Outcome) -> bool:

@@ -245,3 +245,14 @@ def test_grade_usage_errors(tmp_path, capsys):
         grade_submissions(tmp_path / "subs", notebook_dir=tmp_path / "notebooks", jobs=0)
     with pytest.raises(ValueError, match="memory must be"):
         grade_submissions(tmp_path / "subs", notebook_dir=tmp_path / "notebooks", memory=1000)
+
+
+def test_progress_says_the_rate_and_the_time_left():
+    import time
+
+    from coursework.grading.grade import progress
+
+    now = time.monotonic()
+    assert progress(3, 10, now - 60) == " | 3.0/min, about 2 min left"
+    assert progress(9, 10, now - 60) == " | 9.0/min, about 7 s left"
+    assert progress(0, 10, now) == progress(10, 10, now - 5) == ""
