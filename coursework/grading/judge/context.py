@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import symtable
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,9 +60,19 @@ def bound_names(tree: ast.AST) -> set[str]:
 
 
 def free_names(tree: ast.AST) -> set[str]:
-    """Names the code reads but never binds, builtins left out."""
-    loaded = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    return loaded - bound_names(tree) - set(dir(builtins))
+    """Names the code reads from its global namespace without binding them
+    there (builtins left out), scope by scope: a class attribute or a
+    function's parameter of the same name does not bind it (Python's own
+    :mod:`symtable` decides)."""
+    top = symtable.symtable(ast.unparse(tree), "<check>", "exec")
+    bound = {s.get_name() for s in top.get_symbols() if s.is_assigned() or s.is_imported()}
+    names: set[str] = set()
+    tables = [top]
+    while tables:
+        table = tables.pop()
+        names |= {s.get_name() for s in table.get_symbols() if s.is_referenced() and s.is_global()}
+        tables.extend(table.get_children())
+    return names - bound - set(dir(builtins))
 
 
 def _top_bindings(tree: ast.Module) -> Iterable[tuple[str, ast.stmt]]:

@@ -16,7 +16,10 @@ by :func:`dumps` and read by :func:`loads`.  The grammar is closed:
   custom objects (no Lambda layer, no student class);
 * ``{"handle": N}``: an object that stays in the kernel (a ``History``, a
   function), usable only as an argument of a later call into the kernel;
-* ``{"callback": N}``: a judge function the kernel may call back.
+* ``{"callback": N}``: a judge function the kernel may call back;
+* ``{"object": [[name, value], ...]}``: an object of a test's own class
+  (``class _HistoryLike: history = {...}``), which the kernel receives as a
+  :class:`types.SimpleNamespace` of its data attributes.
 
 :func:`loads` is the trust boundary: it checks every node, the nesting depth
 and the total size, and raises :class:`NotGradable` for anything else.  The
@@ -100,8 +103,10 @@ def _keras_bytes(model: Any) -> str:
 
 
 def _is_keras_model(value: Any) -> bool:
-    keras = __import__("sys").modules.get("keras")
-    return keras is not None and isinstance(value, keras.Model)
+    """A Keras model (Keras imported, and fully: the judge imports it in the
+    background, and a half-imported Keras made no model)."""
+    model = getattr(__import__("sys").modules.get("keras"), "Model", None)
+    return isinstance(model, type) and isinstance(value, model)
 
 
 def _ragged(array: np.ndarray) -> dict | None:
@@ -118,7 +123,7 @@ def _ragged(array: np.ndarray) -> dict | None:
 
 
 class _Encoder:
-    def __init__(self, other: Callable[[Any], dict]) -> None:
+    def __init__(self, other: Callable[[Any, Callable[[Any], Any]], dict]) -> None:
         self.other = other  # what to do with anything that isn't plain data
 
     def encode(self, value: Any, depth: int = 0) -> Any:
@@ -143,12 +148,13 @@ class _Encoder:
             return {"scalar": _npy(np.asarray(value))}
         if _is_keras_model(value):
             return {"model": _keras_bytes(value)}
-        return self.other(value)
+        return self.other(value, lambda item: self.encode(item, depth + 1))
 
 
-def dumps(value: Any, other: Callable[[Any], dict]) -> str:
-    """``value`` as evidence text; ``other(obj)`` encodes what isn't plain
-    data (a handle, a callback, or raises :class:`NotGradable`)."""
+def dumps(value: Any, other: Callable[[Any, Callable[[Any], Any]], dict]) -> str:
+    """``value`` as evidence text; ``other(obj, encode)`` encodes what isn't
+    plain data (a handle, a callback, an object whose attributes it encodes
+    with ``encode``, or raises :class:`NotGradable`)."""
     return json.dumps(_Encoder(other).encode(value), allow_nan=True)
 
 
@@ -172,6 +178,8 @@ def _load_model(text: Any) -> Any:
 
     if type(text) is not str:
         raise NotGradable("a model's data must be a base64 string")
+    import coursework.sparse  # noqa: F401  (registers the course's own SparseDense: trusted code)
+
     with tempfile.TemporaryDirectory(prefix="cw-judge-model-") as tmp:
         path = os.path.join(tmp, "answer.keras")
         with open(path, "wb") as fh:
@@ -218,6 +226,8 @@ class _Decoder:
             return _load_model(body)
         if tag in ("handle", "callback") and type(body) is int:
             return self.special(tag, body)
+        if tag == "object" and type(body) is list:
+            return self.special(tag, _dict([self._pair(p, depth) for p in body]))
         raise NotGradable(f"unknown kind of evidence {tag!r}")
 
     def _pair(self, pair: Any, depth: int) -> tuple[Any, Any]:
@@ -259,8 +269,8 @@ def _refuse(tag: str, number: int) -> Any:
 
 def loads(text: Any, special: Callable[[str, Any], Any] = _refuse) -> Any:
     """Read evidence text, refusing anything but plain data (see the module
-    docstring); ``special(tag, number)`` turns a handle or a callback into an
-    object (by default they are refused)."""
+    docstring); ``special(tag, value)`` turns a handle, a callback or an
+    object into a Python object (by default they are refused)."""
     if type(text) is not str:
         raise NotGradable("evidence must be text")
     if len(text) > MAX_BYTES:

@@ -42,6 +42,7 @@ class KernelProbe:
         self.timeout = float(spec.limits.cell_timeout)
         self.gone: str | None = None
         self.count = 0
+        self.callback_seconds = 0.0
 
     def ask(self, message: dict, callback: Callable[[dict], dict]) -> dict:
         """The kernel's answer to one judge request."""
@@ -58,8 +59,12 @@ class KernelProbe:
         code = (f"__import__('coursework.grading.judge.probe', fromlist=['serve'])"
                 f".serve({str(request)!r}, {str(response)!r})")
         try:
+            start, self.callback_seconds = time.monotonic(), 0.0
             reply = run_sync(self._execute)(code, callback)
-            return self._answer(reply, response)
+            answer = self._answer(reply, response)
+            # measured here, outside the kernel: the judge's clock leaves out the transfers
+            answer["kernel_seconds"] = time.monotonic() - start - self.callback_seconds
+            return answer
         finally:
             request.unlink(missing_ok=True)
             response.unlink(missing_ok=True)
@@ -111,8 +116,7 @@ class KernelProbe:
             return None
         return msg if msg.get("parent_header", {}).get("msg_id") == msg_id else None
 
-    @staticmethod
-    async def _serve_stdin(kc: Any, callback: Callable[[dict], dict]) -> None:
+    async def _serve_stdin(self, kc: Any, callback: Callable[[dict], dict]) -> None:
         try:
             msg = await kc.get_stdin_msg(timeout=0.05)
         except queue.Empty:
@@ -121,6 +125,7 @@ class KernelProbe:
         if not prompt.startswith(PROMPT):
             kc.input("")  # the student's own input(): an empty line
             return
+        start = time.monotonic()
         try:
             request = json.loads(prompt[len(PROMPT):])
             answer = callback({"callback": request["callback"], "args": request["args"]})
@@ -128,3 +133,4 @@ class KernelProbe:
             answer = {"raised": {"type": "ValueError", "message": "malformed callback request"}}
         answer.pop("op", None)
         kc.input(json.dumps(answer))
+        self.callback_seconds += time.monotonic() - start

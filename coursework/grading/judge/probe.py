@@ -37,7 +37,7 @@ PROMPT = "\x00coursework-callback:"
 _OBJECTS: dict[int, Any] = {}
 
 
-def _keep(value: Any) -> dict:
+def _keep(value: Any, encode: Any = None) -> dict:
     number = len(_OBJECTS) + 1
     _OBJECTS[number] = value
     return {"handle": number}
@@ -61,10 +61,14 @@ def _exception(raised: dict) -> Exception:
     return kind(raised.get("message", ""))
 
 
-def _special(tag: str, number: int) -> Any:
+def _special(tag: str, value: Any) -> Any:
     if tag == "handle":
-        return _OBJECTS[number]
-    return _callback(number)
+        return _OBJECTS[value]
+    if tag == "object":
+        import types
+
+        return types.SimpleNamespace(**{str(k): v for k, v in value.items()})
+    return _callback(value)
 
 
 def _dump(value: Any) -> str:

@@ -36,6 +36,8 @@ from .context import TrustedContext, free_names, lesson_context
 
 __all__ = ["Judge", "RemoteFunction", "KernelLost", "main"]
 
+#: ``__name__`` of a test cell's namespace (and so ``__module__`` of the classes it defines).
+JUDGE_MODULE = "__judge__"
 #: Exceptions a kernel may report by name (anything else arrives as RemoteError).
 _RAISABLE = {name: getattr(builtins, name)
              for name in ("ArithmeticError", "AssertionError", "AttributeError", "FloatingPointError", "IndexError",
@@ -88,7 +90,7 @@ class _Channel:
             return {"raised": {"type": type(exc).__name__, "message": str(exc)[:2000]}}
 
     def encode(self, value: Any) -> str:
-        def other(obj: Any) -> dict:
+        def other(obj: Any, encode: Any) -> dict:
             if isinstance(obj, RemoteFunction):
                 return {"handle": obj.handle}
             if isinstance(obj, evidence.Handle):
@@ -97,6 +99,10 @@ class _Channel:
                 number = len(self.callbacks) + 1
                 self.callbacks[number] = obj
                 return {"callback": number}
+            if type(obj).__module__ == JUDGE_MODULE:  # an object of a class the test defined
+                data = {k: v for k, v in {**vars(type(obj)), **vars(obj)}.items()
+                        if not k.startswith("__") and not callable(v)}
+                return {"object": [[k, encode(v)] for k, v in data.items()]}
             raise evidence.NotGradable(f"the check cannot send a {type(obj).__name__} to the kernel")
 
         return evidence.dumps(value, other)
@@ -106,10 +112,32 @@ def _no_special(tag: str, number: int) -> Any:
     raise evidence.NotGradable(f"unexpected {tag} in a callback's arguments")
 
 
-def _special(tag: str, number: int) -> Any:
+def _special(tag: str, value: Any) -> Any:
     if tag == "handle":
-        return evidence.Handle(number)
-    raise evidence.NotGradable("the kernel answered with a callback")
+        return evidence.Handle(value)
+    raise evidence.NotGradable(f"the kernel answered with a {tag}, which only the judge may send")
+
+
+class _Clock:
+    """``time.perf_counter`` and ``time.monotonic`` for the checks, minus the
+    time spent carrying data to and from the kernel (a check that times a
+    student's function measures the function, as it would in the kernel,
+    not the judge's protocol).  The kernel's own time is measured by the
+    grader, outside the kernel."""
+
+    def __init__(self) -> None:
+        import time
+
+        self.perf_counter, self.monotonic = time.perf_counter, time.monotonic
+        self.carrying = 0.0
+        time.perf_counter = lambda: self.perf_counter() - self.carrying  # type: ignore[assignment]
+        time.monotonic = lambda: self.monotonic() - self.carrying  # type: ignore[assignment]
+
+    def add(self, seconds: float) -> None:
+        self.carrying += max(0.0, seconds)
+
+
+CLOCK: _Clock | None = None
 
 
 def _copy_back(mine: Any, theirs: Any) -> None:
@@ -148,8 +176,19 @@ class RemoteFunction:
         return f"<function {self.__name__} of the kernel>"
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        start = CLOCK.perf_counter() if CLOCK is not None else 0.0
+        try:
+            return self._call(args, kwargs)
+        finally:
+            if CLOCK is not None:
+                CLOCK.add(CLOCK.perf_counter() - start - self.kernel_seconds)
+
+    def _call(self, args: tuple, kwargs: dict) -> Any:
+        self.kernel_seconds = 0.0
         reply = self.channel.ask({"op": "call", "handle": self.handle,
                                   "args": self.channel.encode((list(args), kwargs))})
+        seconds = reply.get("kernel_seconds")
+        self.kernel_seconds = float(seconds) if type(seconds) in (int, float) else 0.0
         if "lost" in reply:
             raise KernelLost(reply["lost"])
         if "not_gradable" in reply:
@@ -180,7 +219,7 @@ class Judge:
         stdout = io.StringIO()
         try:
             tree = ast.parse(source)
-            namespace: dict[str, Any] = {"__name__": "__judge__"}
+            namespace: dict[str, Any] = {"__name__": JUDGE_MODULE}
             remote = self.context.build(free_names(tree), namespace)
             self._bind_remote(sorted(remote), namespace)
             with contextlib.redirect_stdout(stdout):
@@ -218,7 +257,9 @@ def _done(status: str, ename: str, evalue: str, stdout: io.StringIO) -> dict:
 
 def main() -> int:
     """Serve the grader on the original standard input and output."""
+    global CLOCK
     os.nice(19)  # while a test runs the kernel waits for the judge; otherwise the kernel comes first
+    CLOCK = _Clock()
     out = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # anything a library prints goes to stderr, never into the protocol
     sys.stdout = sys.stderr

@@ -41,3 +41,9 @@ def test_names_bound_by_answer_cells_are_never_trusted():
 def test_free_names_leave_out_what_the_cell_binds_and_builtins():
     tree = ast.parse("def f(a):\n    return a + b\nfor i in range(3):\n    c = f(i)\nprint(c, d)")
     assert free_names(tree) == {"b", "d"}
+
+
+def test_a_class_attribute_or_a_parameter_does_not_bind_a_global():
+    tree = ast.parse("class Like:\n    history = 1\n\ndef f(history):\n    return history\n"
+                     "assert best(history) == best(Like())")
+    assert free_names(tree) == {"best", "history"}

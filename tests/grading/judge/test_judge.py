@@ -109,3 +109,28 @@ def test_kernel_objects_travel_back_as_handles(judge, tmp_path, monkeypatch):
     ns = {"history": History(), "best": lambda h: h.history["loss"].index(min(h.history["loss"])) + 1}
     done, _ = _run(judge, tmp_path, monkeypatch, ns, "assert best(history) == 2\nhistory.history")
     assert (done["ename"], done["evalue"].startswith("not gradable")) == ("NotGradable", True), done
+
+
+def test_an_object_of_the_tests_own_class_arrives_as_its_data(judge, tmp_path, monkeypatch):
+    ns = {"best": lambda h: h.history["loss"].index(min(h.history["loss"])) + 1}
+    test = "class Like:\n    history = {'loss': [3, 1, 2]}\n\nassert best(Like()) == 2"
+    done, _ = _run(judge, tmp_path, monkeypatch, ns, test)
+    assert done["status"] == "ok", done
+
+
+def test_a_timed_call_is_timed_without_the_transfers(judge, tmp_path, monkeypatch):
+    import numpy as np
+
+    def fake_ask(kernel):
+        def ask(message, callback):
+            answer = kernel.ask(message, callback)
+            if message["op"] == "call":
+                import time
+                time.sleep(1.0)  # a slow transfer, outside the kernel
+                answer["kernel_seconds"] = 0.01
+            return answer
+        return ask
+
+    kernel = FakeKernel({"answer": lambda x: np.zeros(3)}, tmp_path, monkeypatch)
+    test = "import time\nstart = time.perf_counter()\nanswer(1)\nassert time.perf_counter() - start < 0.5"
+    assert judge.test(test, fake_ask(kernel))["status"] == "ok"

@@ -13,7 +13,7 @@ import pytest
 from coursework.grading.judge.evidence import NotGradable, dumps, loads
 
 
-def _refuse(obj):
+def _refuse(obj, encode=None):
     raise NotGradable("not plain")
 
 
