@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["NotGradable", "Handle", "MAX_BYTES", "MAX_DEPTH", "dumps", "loads"]
+__all__ = ["NotGradable", "Handle", "MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "check_size", "dumps", "loads"]
 
 #: Largest evidence text accepted, in characters (a 5000 x 10000 uint16 answer is 133 MB).
 MAX_BYTES = 400 * 2**20
@@ -263,6 +263,16 @@ def _unflatten(node: dict) -> np.ndarray:
     return out
 
 
+def check_size(text: str) -> None:
+    """Refuse, before parsing, a text too long or with too many values (a
+    JSON list of millions of small values costs far more memory parsed than
+    as text; arrays travel as base64, which has no commas or brackets)."""
+    if len(text) > MAX_BYTES:
+        raise NotGradable(f"the answer is larger than {MAX_BYTES // 2**20} MB")
+    if text.count(",") + text.count("[") > 2 * MAX_NODES:
+        raise NotGradable(f"the answer is too large: more than {MAX_NODES:,} values")
+
+
 def _refuse(tag: str, number: int) -> Any:
     raise NotGradable(f"unexpected {tag} in evidence")
 
@@ -273,8 +283,7 @@ def loads(text: Any, special: Callable[[str, Any], Any] = _refuse) -> Any:
     object into a Python object (by default they are refused)."""
     if type(text) is not str:
         raise NotGradable("evidence must be text")
-    if len(text) > MAX_BYTES:
-        raise NotGradable(f"the answer is larger than {MAX_BYTES // 2**20} MB")
+    check_size(text)
     try:
         node = json.loads(text)
     except (ValueError, RecursionError):

@@ -3,8 +3,8 @@
 Each request (``describe`` some names, ``call`` a function) is written to a
 file in the kernel's runtime folder, and one line of code sent to the kernel
 calls :func:`coursework.grading.judge.probe.serve` on it; the kernel writes
-its answer to another file, which is passed to the judge *unread* beyond its
-size and JSON shape.  While the kernel works, a callback to a judge function
+its answer to another file, which is passed to the judge *unread* (beyond
+its size): the judge is the one that parses what a kernel wrote.  While the kernel works, a callback to a judge function
 arrives as an ``input()`` request on the kernel's stdin channel and is
 relayed to the judge.  A probe has the cell time limit; a kernel that dies
 or ignores the interrupt ends the submission's run as a cell would.
@@ -80,11 +80,10 @@ class KernelProbe:
         try:
             if response.stat().st_size > MAX_BYTES:
                 return {"not_gradable": f"the answer is larger than {MAX_BYTES // 2**20} MB"}
-            answer = json.loads(response.read_text(encoding="utf-8"))
-        except (OSError, ValueError, RecursionError):
+            return {"raw": response.read_text(encoding="utf-8")}  # read by the judge, not here
+        except (OSError, ValueError):
             return {"not_gradable": "the kernel wrote no readable answer (did a cell change how the kernel "
                                     "runs code, e.g. with an IPython input or AST transformer?)"}
-        return answer if type(answer) is dict else {"not_gradable": "the kernel's answer is not an object"}
 
     async def _execute(self, code: str, callback: Callable[[dict], dict]) -> dict | None:
         kc = self.executor.kc

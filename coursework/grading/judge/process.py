@@ -108,6 +108,23 @@ class _Channel:
         return evidence.dumps(value, other)
 
 
+def kernel_answer(reply: dict) -> dict:
+    """The kernel's answer in a grader's reply: the kernel's own text parsed
+    here (size checked first), or what the grader found (``lost``,
+    ``not_gradable``); ``kernel_seconds`` is the grader's."""
+    if "raw" not in reply:
+        return reply
+    evidence.check_size(reply["raw"])
+    try:
+        answer = json.loads(reply["raw"])
+    except (ValueError, RecursionError):
+        raise evidence.NotGradable("the kernel's answer is not valid JSON") from None
+    if type(answer) is not dict:
+        raise evidence.NotGradable("the kernel's answer is not an object")
+    answer.pop("kernel_seconds", None)
+    return {**answer, **{k: v for k, v in reply.items() if k == "kernel_seconds"}}
+
+
 def _no_special(tag: str, number: int) -> Any:
     raise evidence.NotGradable(f"unexpected {tag} in a callback's arguments")
 
@@ -185,8 +202,8 @@ class RemoteFunction:
 
     def _call(self, args: tuple, kwargs: dict) -> Any:
         self.kernel_seconds = 0.0
-        reply = self.channel.ask({"op": "call", "handle": self.handle,
-                                  "args": self.channel.encode((list(args), kwargs))})
+        reply = kernel_answer(self.channel.ask({"op": "call", "handle": self.handle,
+                                                "args": self.channel.encode((list(args), kwargs))}))
         seconds = reply.get("kernel_seconds")
         self.kernel_seconds = float(seconds) if type(seconds) in (int, float) else 0.0
         if "lost" in reply:
@@ -235,7 +252,7 @@ class Judge:
     def _bind_remote(self, names: list[str], namespace: dict[str, Any]) -> None:
         if not names:
             return
-        reply = self.channel.ask({"op": "describe", "names": names})
+        reply = kernel_answer(self.channel.ask({"op": "describe", "names": names}))
         if "lost" in reply:
             raise KernelLost(reply["lost"])
         described = reply.get("names")

@@ -40,7 +40,7 @@ class FakeKernel:
             probe.serve(str(request), str(response))
         finally:
             builtins.input = original
-        return json.loads(response.read_text())
+        return {"raw": response.read_text()}
 
 
 @pytest.fixture(scope="module")
