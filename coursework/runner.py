@@ -59,6 +59,8 @@ from .config import HEADLESS_ENV, RESULTS_ENV
 from .results import HEADLINE_KEY, read_results
 
 __all__ = [
+    "DEFAULT_NOTEBOOK_TIMEOUT",
+    "DEFAULT_TIMEOUT",
     "HEADLESS_ENV",
     "INLINE_BACKEND",
     "NotebookRun",
@@ -66,8 +68,9 @@ __all__ = [
     "run_course",
 ]
 
-_DEFAULT_TIMEOUT = 600.0
-_DEFAULT_NOTEBOOK_TIMEOUT = 1200.0
+#: Seconds one cell may run, and one notebook (``python -m coursework run``'s defaults).
+DEFAULT_TIMEOUT = 600.0
+DEFAULT_NOTEBOOK_TIMEOUT = 1200.0
 #: ipykernel's default backend: renders figures into the notebook, needs no display.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
@@ -220,7 +223,7 @@ def run_notebook(
     path: str | os.PathLike[str],
     *,
     output_dir: str | os.PathLike[str],
-    timeout: float | None = _DEFAULT_TIMEOUT,
+    timeout: float | None = DEFAULT_TIMEOUT,
     notebook_timeout: float | None = None,
     kernel_name: str = "python3",
     env: Mapping[str, Any] | None = None,
@@ -333,8 +336,8 @@ def run_course(
     *,
     notebook_dir: str | os.PathLike[str] = "notebooks",
     output_dir: str | os.PathLike[str] = "build/executed",
-    timeout: float | None = _DEFAULT_TIMEOUT,
-    notebook_timeout: float | None = _DEFAULT_NOTEBOOK_TIMEOUT,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    notebook_timeout: float | None = DEFAULT_NOTEBOOK_TIMEOUT,
     kernel_name: str = "python3",
     env: Mapping[str, Any] | None = None,
     echo: Callable[[str], Any] | None = print,

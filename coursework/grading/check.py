@@ -133,7 +133,7 @@ def _template(file: Path, templates: Path | None, tmp: Path) -> Path:
 def _data_env() -> dict[str, str]:
     """The datasets a student downloaded, as the sandbox's read-only mirror
     (the sandbox has no network)."""
-    from ..datasets._cache import DEFAULT_CACHE
+    from ..datasets import DEFAULT_CACHE
 
     cache = DEFAULT_CACHE.expanduser()
     return {DATA_ENV: str(cache)} if not os.environ.get(DATA_ENV) and cache.is_dir() else {}
