@@ -261,6 +261,7 @@ def _layout(job: Job, work: Path) -> WorkerSpec:
     if sandbox is not None and sandbox.uid is not None:
         sandbox = dataclasses.replace(sandbox, uid=fresh_uid())
         os.chown(runtime, sandbox.uid, sandbox.uid)
+        os.chmod(runtime, 0o711)  # the judge (another uid) reads the answers' array files in it
     return WorkerSpec(
         root=str(root), assignment=job.assignment, student=STUDENT_ID, runtime=str(runtime),
         scratch=str(work / "scratch"), report=str(work / "report.json"), kernel_log=str(work / "kernel.log"),

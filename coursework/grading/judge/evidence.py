@@ -9,7 +9,9 @@ by :func:`dumps` and read by :func:`loads`.  The grammar is closed:
 * ``{"list": [...]}``, ``{"tuple": [...]}``, ``{"set": [...]}`` and
   ``{"dict": [[key, value], ...]}`` (keys of any hashable plain type);
 * ``{"array": B64}`` and ``{"scalar": B64}``: a ``.npy`` file of a numeric or
-  boolean dtype, read with ``allow_pickle=False``; ``{"ragged": B64,
+  boolean dtype, read with ``allow_pickle=False``; ``{"array_file": NAME}``:
+  the same, for an array over 1 MB, written as a file beside the answer (the
+  judge's sandbox sees the kernel's folder read-only); ``{"ragged": B64,
   "offsets": B64, "of": "array"|"list"}``: a 1-D object array of integer
   sequences (IMDB's reviews);
 * ``{"model": B64}``: a ``.keras`` file, loaded with ``safe_mode=True`` and no
@@ -34,6 +36,9 @@ import base64
 import io
 import json
 import os
+import re
+import secrets
+import stat
 import tempfile
 from collections.abc import Callable
 from typing import Any
@@ -48,6 +53,10 @@ MAX_BYTES = 400 * 2**20
 MAX_DEPTH = 40
 #: Most nodes (values) in one piece of evidence.
 MAX_NODES = 2_000_000
+#: Arrays larger than this travel as files (no base64, no JSON): a check that
+#: times a function that returns 100 MB should time the function.
+FILE_BYTES = 2**20
+_FILE_NAME = re.compile(r"^[0-9a-f]{16}\.npy$")
 _NUMERIC_KINDS = "biufc"
 _PLAIN = (type(None), bool, int, float, str)
 _BUILT = (list, tuple, set, frozenset, dict)
@@ -123,8 +132,9 @@ def _ragged(array: np.ndarray) -> dict | None:
 
 
 class _Encoder:
-    def __init__(self, other: Callable[[Any, Callable[[Any], Any]], dict]) -> None:
+    def __init__(self, other: Callable[[Any, Callable[[Any], Any]], dict], folder: str | None) -> None:
         self.other = other  # what to do with anything that isn't plain data
+        self.folder = folder  # where large arrays go as files (None: inline)
 
     def encode(self, value: Any, depth: int = 0) -> Any:
         if depth > MAX_DEPTH:
@@ -139,6 +149,10 @@ class _Encoder:
             return {"dict": [[self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in value.items()]}
         if kind is np.ndarray:
             if value.dtype.kind in _NUMERIC_KINDS and value.dtype.fields is None:
+                if self.folder is not None and value.nbytes > FILE_BYTES:
+                    name = f"{secrets.token_hex(8)}.npy"
+                    np.save(os.path.join(self.folder, name), value, allow_pickle=False)
+                    return {"array_file": name}
                 return {"array": _npy(value)}
             if value.dtype.kind == "O":
                 ragged = _ragged(value)
@@ -151,11 +165,12 @@ class _Encoder:
         return self.other(value, lambda item: self.encode(item, depth + 1))
 
 
-def dumps(value: Any, other: Callable[[Any, Callable[[Any], Any]], dict]) -> str:
+def dumps(value: Any, other: Callable[[Any, Callable[[Any], Any]], dict], folder: str | None = None) -> str:
     """``value`` as evidence text; ``other(obj, encode)`` encodes what isn't
     plain data (a handle, a callback, an object whose attributes it encodes
-    with ``encode``, or raises :class:`NotGradable`)."""
-    return json.dumps(_Encoder(other).encode(value), allow_nan=True)
+    with ``encode``, or raises :class:`NotGradable`); arrays over 1 MB are
+    written to ``folder`` when one is given."""
+    return json.dumps(_Encoder(other, folder).encode(value), allow_nan=True)
 
 
 # -- reading: the trust boundary ------------------------------------------------------------------
@@ -168,8 +183,12 @@ def _load_npy(text: Any) -> np.ndarray:
         array = np.load(io.BytesIO(base64.b64decode(text, validate=True)), allow_pickle=False)
     except Exception as exc:
         raise NotGradable(f"not a NumPy array file ({type(exc).__name__})") from None
+    return _checked(array)
+
+
+def _checked(array: Any) -> np.ndarray:
     if type(array) is not np.ndarray or array.dtype.kind not in _NUMERIC_KINDS or array.dtype.fields:
-        raise NotGradable(f"arrays must hold numbers or booleans, not {array.dtype}")
+        raise NotGradable(f"arrays must hold numbers or booleans, not {getattr(array, 'dtype', type(array))}")
     return array
 
 
@@ -193,9 +212,10 @@ def _load_model(text: Any) -> Any:
 
 
 class _Decoder:
-    def __init__(self, special: Callable[[str, Any], Any]) -> None:
-        self.special = special  # "handle"/"callback" -> object, or raise
-        self.nodes = 0
+    def __init__(self, special: Callable[[str, Any], Any], folder: str | None) -> None:
+        self.special = special  # "handle"/"callback"/"object" -> object, or raise
+        self.folder = folder
+        self.nodes = self.file_bytes = 0
 
     def decode(self, node: Any, depth: int = 0) -> Any:
         self.nodes += 1
@@ -215,6 +235,8 @@ class _Decoder:
             return _dict(pairs)
         if tag == "array":
             return _load_npy(body)
+        if tag == "array_file":
+            return self._load_file(body)
         if tag == "scalar":
             array = _load_npy(body)
             if array.ndim != 0:
@@ -229,6 +251,23 @@ class _Decoder:
         if tag == "object" and type(body) is list:
             return self.special(tag, _dict([self._pair(p, depth) for p in body]))
         raise NotGradable(f"unknown kind of evidence {tag!r}")
+
+    def _load_file(self, name: Any) -> np.ndarray:
+        if self.folder is None or type(name) is not str or not _FILE_NAME.match(name):
+            raise NotGradable("malformed array file reference")
+        path = os.path.join(self.folder, name)
+        try:
+            info = os.lstat(path)
+        except OSError:
+            raise NotGradable("an array file of the answer is missing") from None
+        self.file_bytes += info.st_size
+        if not stat.S_ISREG(info.st_mode) or self.file_bytes > MAX_BYTES:
+            raise NotGradable(f"the answer's arrays are not plain files or larger than {MAX_BYTES // 2**20} MB")
+        try:
+            array = np.load(path, allow_pickle=False)
+        except Exception as exc:
+            raise NotGradable(f"not a NumPy array file ({type(exc).__name__})") from None
+        return _checked(array)
 
     def _pair(self, pair: Any, depth: int) -> tuple[Any, Any]:
         if type(pair) is not list or len(pair) != 2:
@@ -277,10 +316,11 @@ def _refuse(tag: str, number: int) -> Any:
     raise NotGradable(f"unexpected {tag} in evidence")
 
 
-def loads(text: Any, special: Callable[[str, Any], Any] = _refuse) -> Any:
+def loads(text: Any, special: Callable[[str, Any], Any] = _refuse, folder: str | None = None) -> Any:
     """Read evidence text, refusing anything but plain data (see the module
     docstring); ``special(tag, value)`` turns a handle, a callback or an
-    object into a Python object (by default they are refused)."""
+    object into a Python object (by default they are refused); ``folder``
+    holds the answer's array files (None: an answer may have none)."""
     if type(text) is not str:
         raise NotGradable("evidence must be text")
     check_size(text)
@@ -288,4 +328,4 @@ def loads(text: Any, special: Callable[[str, Any], Any] = _refuse) -> Any:
         node = json.loads(text)
     except (ValueError, RecursionError):
         raise NotGradable("evidence is not valid JSON") from None
-    return _Decoder(special).decode(node)
+    return _Decoder(special, folder).decode(node)

@@ -51,6 +51,8 @@ class KernelProbe:
         if message.get("op") not in ("describe", "call"):
             return {"lost": f"unknown request {message.get('op')!r}"}
         self.count += 1
+        for stale in self.folder.glob("*.npy"):  # the last answer's arrays: the judge has read them
+            stale.unlink(missing_ok=True)
         request = self.folder / f"probe-{self.count}.json"
         response = self.folder / f"answer-{self.count}.json"
         request.write_text(json.dumps(message), encoding="utf-8")

@@ -64,15 +64,18 @@ def _exception(raised: dict) -> Exception:
 def _special(tag: str, value: Any) -> Any:
     if tag == "handle":
         return _OBJECTS[value]
-    if tag == "object":
-        import types
-
-        return types.SimpleNamespace(**{str(k): v for k, v in value.items()})
+    if tag == "object":  # a test's own object: its data, and its methods calling back to the judge
+        members = {str(k): (staticmethod(v) if callable(v) else v) for k, v in value.items()}
+        return type("JudgeObject", (), members)()
     return _callback(value)
 
 
+#: Where this answer's large arrays go (the response's folder, which the judge reads).
+_FOLDER: list[str | None] = [None]
+
+
 def _dump(value: Any) -> str:
-    return evidence.dumps(value, _keep)
+    return evidence.dumps(value, _keep, _FOLDER[0])
 
 
 def _load(text: str) -> Any:
@@ -111,8 +114,11 @@ def _call(handle: int, args_text: str) -> dict:
 
 def serve(request_path: str, response_path: str) -> None:
     """Answer the request in ``request_path`` into ``response_path``."""
+    import os
+
     with open(request_path, encoding="utf-8") as fh:
         request = json.load(fh)
+    _FOLDER[0] = os.path.dirname(response_path)
     try:
         if request["op"] == "describe":
             response: dict = {"names": _describe(request["names"])}

@@ -95,14 +95,15 @@ class _Channel:
                 return {"handle": obj.handle}
             if isinstance(obj, evidence.Handle):
                 return {"handle": obj.number}
+            if type(obj).__module__ == JUDGE_MODULE and not isinstance(obj, type):
+                # an object of a class the test defined (a stand-in model): its data travels,
+                # its methods stay here and are called back
+                names = {k for k in {**vars(type(obj)), **vars(obj)} if not k.startswith("__") or k == "__call__"}
+                return {"object": [[k, encode(getattr(obj, k))] for k in sorted(names)]}
             if callable(obj):
                 number = len(self.callbacks) + 1
                 self.callbacks[number] = obj
                 return {"callback": number}
-            if type(obj).__module__ == JUDGE_MODULE:  # an object of a class the test defined
-                data = {k: v for k, v in {**vars(type(obj)), **vars(obj)}.items()
-                        if not k.startswith("__") and not callable(v)}
-                return {"object": [[k, encode(v)] for k, v in data.items()]}
             raise evidence.NotGradable(f"the check cannot send a {type(obj).__name__} to the kernel")
 
         return evidence.dumps(value, other)
@@ -155,32 +156,31 @@ class _Clock:
 
 
 CLOCK: _Clock | None = None
+#: The kernel's folder, where an answer's large arrays are (read-only here).
+EVIDENCE: list[str | None] = [None]
 
 
 def _copy_back(mine: Any, theirs: Any) -> None:
     """Apply the kernel's changes to an argument to the judge's own copy, so a
-    check can see that a function modified its input."""
+    check can see that a function modified its input (arrays in place,
+    lists and dicts item by item)."""
     import numpy as np
 
-    if type(mine) is np.ndarray and type(theirs) is np.ndarray:
-        if mine.dtype == object and theirs.dtype == object and mine.shape == theirs.shape:
-            for i in range(mine.size):
-                if type(mine[i]) is np.ndarray and type(theirs[i]) is np.ndarray and mine[i].shape == theirs[i].shape:
-                    _copy_back(mine[i], theirs[i])
-        elif mine.shape == theirs.shape and mine.dtype != object:
+    if type(mine) is np.ndarray and type(theirs) is np.ndarray and mine.shape == theirs.shape:
+        if mine.dtype == object and theirs.dtype == object:
+            for a, b in zip(mine.flat, theirs.flat):
+                _copy_back(a, b)
+        elif mine.dtype != object:
             np.copyto(mine, theirs, casting="unsafe")
-    elif type(mine) is list and type(theirs) is list:
-        if len(mine) == len(theirs):
-            for i, (a, b) in enumerate(zip(mine, theirs)):
-                if type(a) in (list, np.ndarray, dict):
-                    _copy_back(a, b)
-                elif a != b:
-                    mine[i] = b
-        else:
-            mine[:] = theirs
-    elif type(mine) is dict and type(theirs) is dict and mine != theirs:
-        mine.clear()
-        mine.update(theirs)
+    elif type(mine) is list and type(theirs) is list and len(mine) == len(theirs):
+        for i, (a, b) in enumerate(zip(mine, theirs)):
+            if type(a) in (list, dict, np.ndarray):
+                _copy_back(a, b)
+            elif type(a) in (int, float, str, bool) and type(b) is type(a) and a != b:
+                mine[i] = b
+    elif type(mine) is dict and type(theirs) is dict and mine.keys() == theirs.keys():
+        for key in mine:
+            _copy_back(mine[key], theirs[key])
 
 
 class RemoteFunction:
@@ -215,8 +215,8 @@ class RemoteFunction:
             name, message = str(raised.get("type", "Error")), str(raised.get("message", ""))
             kind = _RAISABLE.get(name)
             raise kind(message) if kind is not None else RemoteError(f"{name}: {message}")
-        result = evidence.loads(reply.get("result"), _special)
-        after = evidence.loads(reply.get("after"), _special)
+        result = evidence.loads(reply.get("result"), _special, EVIDENCE[0])
+        after = evidence.loads(reply.get("after"), _special, EVIDENCE[0])
         if type(after) is list and len(after) == len(args):
             for mine, theirs in zip(args, after):
                 _copy_back(mine, theirs)
@@ -264,7 +264,7 @@ class Judge:
             if kind == "function" and type(item.get("handle")) is int:
                 namespace[name] = RemoteFunction(self.channel, item["handle"], name)
             elif kind == "value":
-                namespace[name] = evidence.loads(item.get("value"), _special)
+                namespace[name] = evidence.loads(item.get("value"), _special, EVIDENCE[0])
 
 
 def _done(status: str, ename: str, evalue: str, stdout: io.StringIO) -> dict:
@@ -286,6 +286,7 @@ def main() -> int:
         message = channel.receive()
         if message.get("op") == "context":
             judge.context = lesson_context(message.get("lesson", []), message.get("other", []))
+            EVIDENCE[0] = message.get("evidence") or None
             threading.Thread(target=judge.context.preload, args=(message.get("other", []),), daemon=True).start()
             channel.send({"op": "ready"})
         elif message.get("op") == "test":

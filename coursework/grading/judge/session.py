@@ -11,6 +11,7 @@ judge is the one that reads evidence.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import queue
 import subprocess
@@ -35,9 +36,12 @@ class JudgeFailed(RuntimeError):
 class JudgeSession:
     """One judge process for one submission (see the module docstring)."""
 
-    def __init__(self, sandbox: SandboxSpec | None, limits: Limits, work: Path, env: dict[str, str]) -> None:
+    def __init__(self, sandbox: SandboxSpec | None, limits: Limits, work: Path, env: dict[str, str],
+                 evidence: str | None = None) -> None:
         argv = [sys.executable, "-m", "coursework.grading.judge.process"]
         if sandbox is not None:
+            if evidence is not None:  # the kernel's folder, read-only: its answers' large arrays
+                sandbox = dataclasses.replace(sandbox, read_only=(*sandbox.read_only, evidence))
             work.mkdir(parents=True, exist_ok=True)
             etc = write_etc(work, sandbox.uid)
             argv = bwrap_argv(sandbox, runtime=work, etc=etc, limits=limits) + shim_argv(sandbox, limits) + argv
@@ -69,9 +73,10 @@ class JudgeSession:
             raise JudgeFailed("the judge stopped")
         return json.loads(line)
 
-    def set_context(self, lesson: list[str], other: list[str]) -> None:
-        """The released notebook's lesson cells, and its answer and test cells."""
-        self._send({"op": "context", "lesson": lesson, "other": other})
+    def set_context(self, lesson: list[str], other: list[str], evidence: str | None = None) -> None:
+        """The released notebook's lesson cells, its answer and test cells, and
+        the kernel's folder where large arrays of its answers are."""
+        self._send({"op": "context", "lesson": lesson, "other": other, "evidence": evidence})
         if self._receive().get("op") != "ready":
             raise JudgeFailed("the judge did not start")
 
@@ -111,7 +116,6 @@ def start_judge(spec_file: str, uid: int) -> JudgeSession:
     """The judge of the submission described by the worker's ``spec_file``:
     sandboxed like its kernel (with ``uid`` when grading as root), given the
     released notebook's cells (``WorkerSpec.judge_context``)."""
-    import dataclasses
     import os
 
     from ..sandbox import kernel_environment
@@ -124,7 +128,7 @@ def start_judge(spec_file: str, uid: int) -> JudgeSession:
         env = kernel_environment(os.environ, spec.env)
         if sandbox.uid is not None:
             sandbox = dataclasses.replace(sandbox, uid=uid if uid >= 0 else 65534)
-    session = JudgeSession(sandbox, spec.limits, Path(spec.report).parent / "judge", env)
+    session = JudgeSession(sandbox, spec.limits, Path(spec.report).parent / "judge", env, spec.runtime)
     context = json.loads(Path(spec.judge_context).read_text(encoding="utf-8")) if spec.judge_context else {}
-    session.set_context(list(context.get("lesson", [])), list(context.get("other", [])))
+    session.set_context(list(context.get("lesson", [])), list(context.get("other", [])), spec.runtime)
     return session

@@ -111,3 +111,22 @@ def test_not_gradable_is_not_caught_by_a_tests_except_clause():
             loads("{\"evil\": 1}")
         except Exception:  # what a test cell may write around a call
             pass
+
+
+def test_large_arrays_travel_as_files_and_only_as_plain_files(tmp_path):
+    big = np.arange(400_000, dtype=np.float64)  # 3.2 MB
+    text = dumps({"x": big, "small": np.ones(3)}, _refuse, str(tmp_path))
+    assert "array_file" in text and len(text) < 1000
+    back = loads(text, folder=str(tmp_path))
+    assert np.array_equal(back["x"], big) and np.array_equal(back["small"], np.ones(3))
+    with pytest.raises(NotGradable):
+        loads(text)  # no folder: no files
+    (name,) = [p.name for p in tmp_path.glob("*.npy")]
+    target = tmp_path / "elsewhere.npy"
+    (tmp_path / name).rename(target)
+    (tmp_path / name).symlink_to(target)
+    with pytest.raises(NotGradable, match="not plain files"):
+        loads(text, folder=str(tmp_path))
+    for forged in ('{"array_file": "../etc/passwd"}', '{"array_file": "0123456789abcdef.npy"}'):
+        with pytest.raises(NotGradable):
+            loads(forged, folder=str(tmp_path))

@@ -134,3 +134,22 @@ def test_a_timed_call_is_timed_without_the_transfers(judge, tmp_path, monkeypatc
     kernel = FakeKernel({"answer": lambda x: np.zeros(3)}, tmp_path, monkeypatch)
     test = "import time\nstart = time.perf_counter()\nanswer(1)\nassert time.perf_counter() - start < 0.5"
     assert judge.test(test, fake_ask(kernel))["status"] == "ok"
+
+
+def test_a_stand_in_object_keeps_its_methods_in_the_judge(judge, tmp_path, monkeypatch):
+    import numpy as np
+
+    ns = {"ask": lambda model, x: float(model.predict(np.asarray(x))[0, 0]) + model(x)[0, 0] * 0}
+    test = ("import numpy as np\nclass Stub:\n    def __init__(self):\n        self.inputs = []\n"
+            "    def predict(self, x, verbose=0):\n        self.inputs.append(np.asarray(x))\n"
+            "        return np.full((len(x), 1), 0.75)\n    __call__ = predict\n\n"
+            "stub = Stub()\nassert ask(stub, [[1.0, 2.0]]) == 0.75\nassert len(stub.inputs) == 2\n"
+            "assert stub.inputs[0].tolist() == [[1.0, 2.0]]")
+    done, _ = _run(judge, tmp_path, monkeypatch, ns, test)
+    assert done["status"] == "ok", done
+
+
+def test_modified_dict_arguments_do_not_break_the_check(judge, tmp_path, monkeypatch):
+    done, _ = _run(judge, tmp_path, monkeypatch, {"best": lambda h: int(np_argmin(h["val_loss"])) + 1},
+                   "import numpy as np\nassert best({'val_loss': np.array([0.9, 0.1])}) == 2")
+    assert done["ename"] == "NameError"  # the kernel's own NameError, reported; no crash of the judge
