@@ -25,6 +25,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "release": ("coursework.grading.release", "write the student versions or the student course (nbgrader)"),
     "grade": ("coursework.grading.cli", "autograde students' notebooks into a CSV gradebook"),
     "check": ("coursework.grading.check", "check your notebook as the grader will, with the visible tests"),
+    "site": ("coursework.site.cli", "build the course site (the lessons executed, as HTML) from the student versions"),
 }
 
 
