@@ -46,6 +46,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SiteBuildError, ReleaseError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    from .audit import figures, undescribed
+
+    missing = undescribed(built.output)
+    print(f"figures: {len(figures(built.output))}, {len(missing)} without a text alternative"
+          + "".join(f"\n  {figure.page}: {figure.src}" for figure in missing)
+          + ("\n  (give them one with coursework.plotting.describe(fig, text): notebooks/README.md)" if missing else ""))
     mode = " (grading mode: fewer epochs, not for publishing)" if built.grading_mode else ""
     print(f"built the site of {len(built.lessons)} lessons in {built.output} in {built.seconds:.0f} s{mode}; "
           f"open {built.output / 'index.html'}")
