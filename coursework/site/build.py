@@ -36,6 +36,8 @@ __all__ = ["SiteBuild", "SiteBuildError", "build_site", "sphinx_conf"]
 #: Where the executed outputs and Sphinx's own state are kept between builds.
 DEFAULT_WORK = "build/site-work"
 _INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+#: The course's template and CSS overrides of the theme (accessibility fixes).
+_THEME = Path(__file__).resolve().with_name("theme")
 
 
 class SiteBuildError(RuntimeError):
@@ -61,6 +63,9 @@ def sphinx_conf(cache: Path, *, timeout_s: int) -> str:
         "html_theme": "sphinx_book_theme",
         "html_title": "Deep learning with Keras",
         "html_copy_source": False,
+        "templates_path": [str(_THEME / "templates")],
+        "html_static_path": [str(_THEME / "static")],
+        "html_css_files": ["coursework.css"],
         "html_theme_options": {
             "repository_url": STUDENT_REPOSITORY_URL,
             "use_repository_button": True,
