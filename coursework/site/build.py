@@ -19,6 +19,7 @@ epoch), grading mode on or off, and this checkout's package first on the path.
 
 from __future__ import annotations
 
+import hashlib
 import pprint
 import shutil
 import subprocess
@@ -81,8 +82,9 @@ def sphinx_conf(cache: Path, *, timeout_s: int) -> str:
         "suppress_warnings": ["mystnb.unknown_mime_type", "myst.header"],
     }
     lines = [f"{name} = {pprint.pformat(value, sort_dicts=False)}" for name, value in settings.items()]
-    return '"""Written by `python -m coursework site`; do not edit (coursework/site/build.py)."""\n\n' + \
-        "\n".join(lines) + "\n"
+    theme = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(_THEME.rglob("*")) if p.is_file()))
+    return ('"""Written by `python -m coursework site`; do not edit (coursework/site/build.py)."""\n'
+            f"# theme overrides: sha256 {theme.hexdigest()}\n\n" + "\n".join(lines) + "\n")
 
 
 def _sphinx(source: Path, output: Path, doctrees: Path, env: dict[str, str]) -> None:
@@ -132,8 +134,12 @@ def build_site(
     work, output = Path(work).resolve() / mode, Path(output).resolve()
     root = package_root()
     readme = root / "README.md" if root is not None else None
+    conf = sphinx_conf(work / "jupyter-cache", timeout_s=timeout_s)
+    if not (work / "source" / "conf.py").is_file() or (work / "source" / "conf.py").read_text() != conf:
+        for stale in (work / "doctrees", work / "html"):  # settings or theme changed: write every page again
+            shutil.rmtree(stale, ignore_errors=True)
     lessons = write_sources(work / "source", notebook_dir=Path(notebook_dir), readme=readme, notebooks=notebooks,
-                            conf=sphinx_conf(work / "jupyter-cache", timeout_s=timeout_s))
+                            conf=conf)
     env = kernel_env(fixed={GRADING_ENV: "1" if grading_mode else "0", HEADLESS_ENV: "1",
                             "MPLBACKEND": _INLINE_BACKEND})
     html = work / "html"
