@@ -22,14 +22,13 @@ image as a caption (``Figure: ...``), which a screen reader reads.
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Any
 
-__all__ = ["CAPTIONS_ENV", "describe", "describe_axes", "description", "install_display_hook"]
+from ..config import captions_on
 
-#: Set to 1 to print every described figure's text above it in a notebook.
-CAPTIONS_ENV = "COURSEWORK_CAPTIONS"
+__all__ = ["describe", "describe_axes", "description", "install_display_hook"]
+
 _ATTR = "_coursework_alt"
 
 
@@ -107,7 +106,7 @@ def _mimebundle(figure: Any) -> tuple[dict, dict]:
     text = description(figure)
     if not text:
         return {}, {}
-    if os.environ.get(CAPTIONS_ENV, "").strip().lower() in {"1", "true", "yes", "on"}:
+    if captions_on():
         print(f"Figure: {text}")
     return {"text/plain": text}, {"image/png": {"alt": text}, "image/svg+xml": {"alt": text}}
 

@@ -4,6 +4,7 @@ displayed figure carries it as the image's alt; no meaning by colour alone."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -98,6 +99,9 @@ p.describe(fig, "a described figure")
 data, md = shell.display_formatter.format(fig)
 print(md["image/png"]["alt"], "|", data["text/plain"], "|", sorted(data))
 """
-    done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    env = {**os.environ, "COURSEWORK_CAPTIONS": "1"}  # and a printed caption, for JupyterLab's screen readers
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
+                          env=env)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "a described figure | a described figure | ['image/png', 'text/plain']"
+    assert done.stdout.splitlines() == ["Figure: a described figure",
+                                        "a described figure | a described figure | ['image/png', 'text/plain']"]
