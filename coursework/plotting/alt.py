@@ -64,21 +64,21 @@ def _figure_of(target: Any) -> Any:
                     f"Got {type(target).__name__} instead.")
 
 
-def describe(target: Any, text: str) -> Any:
-    """Give a figure its text alternative; returns the Figure.
+def describe(target: Any, text: str) -> None:
+    """Give a figure its text alternative.
 
     ``target`` is the Figure, or one of its Axes (or the array of Axes that
     ``plt.subplots`` returns).  The text replaces the descriptions the course
     helpers attached to its Axes: say everything the figure shows, with the
     numbers computed from the data, never typed.
 
-    Raises ``ValueError`` for an empty text and ``TypeError`` when ``target``
-    is not a figure or Axes.
+    Returns None, so that a cell may end with it without Jupyter showing
+    the figure a second time.  Raises ``ValueError`` for an empty text and
+    ``TypeError`` when ``target`` is not a figure or Axes.
     """
     figure = _figure_of(target)
     setattr(figure, _ATTR, _check_text(text))
     install_display_hook()
-    return figure
 
 
 def describe_axes(ax: Any, text: str) -> None:
