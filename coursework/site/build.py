@@ -59,6 +59,7 @@ def sphinx_conf(cache: Path, *, timeout_s: int) -> str:
     """The text of the site's ``conf.py`` (a file, so that ``sphinx-build`` alone works too)."""
     settings = {
         "project": "Deep learning with Keras",
+        "author": "the course's instructors",
         "extensions": ["myst_nb", "coursework.site._alt_text"],
         "exclude_patterns": ["_build", "**.ipynb_checkpoints"],
         "html_theme": "sphinx_book_theme",

@@ -22,8 +22,9 @@ AXE = Path(os.environ.get("COURSEWORK_AXE", REPO_ROOT / "build/node/node_modules
 CHROMIUM = Path(os.environ.get("COURSEWORK_CHROMIUM", "/usr/bin/chromium"))
 #: Screenshots of the site, kept after the run (as tests/browser keeps its own).
 SHOTS = REPO_ROOT / "build" / "site-screens"
-#: Executed outputs of the grading-mode build, kept between runs (a warm rerun takes seconds).
-WORK = REPO_ROOT / "build" / "site-work-tests"
+#: Executed outputs of the grading-mode build, kept between runs and shared with
+#: `python -m coursework site --grading-mode` (a warm rerun executes nothing).
+WORK = REPO_ROOT / "build" / "site-work"
 
 
 def pytest_configure(config: pytest.Config) -> None:

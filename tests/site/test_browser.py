@@ -103,6 +103,6 @@ def test_screenshots(course_site, server, browser, viewport):
     lesson = sorted((course_site / "notebooks").glob("05_*.html"))[0].name
     for name, url in (("home", "index.html"), ("lesson-05", f"notebooks/{lesson}")):
         page.goto(f"{server}/{url}", wait_until="load")
+        assert page.locator("article h1").first.is_visible(), f"{url}: no visible title"
         page.screenshot(path=str(SHOTS / f"{name}-{viewport}.png"), full_page=name == "home")
-        assert page.locator("main h1").first.is_visible()
     page.close()
