@@ -176,7 +176,12 @@ def scatter_classes(
             ax.scatter(X[mask, 0], X[mask, 1], color=color, label=name, **marker)
 
 
+def class_label(name: str) -> str:
+    """How a text alternative names a class: ``"class -1"`` for a bare number, else its name."""
+    return f"class {name}" if name.lstrip("+-").replace(".", "", 1).isdigit() else name
+
+
 def class_counts(y_index: np.ndarray, names: Sequence[str]) -> str:
     """``"2 of class -1, 2 of class 1"``: the points per class, for a text alternative."""
     counts = np.bincount(np.asarray(y_index, dtype=int), minlength=len(names))
-    return ", ".join(f"{count} of class {name}" for name, count in zip(names, counts) if count)
+    return ", ".join(f"{count} of {class_label(name)}" for name, count in zip(names, counts) if count)

@@ -20,7 +20,7 @@ from matplotlib.patches import Patch
 
 from .alt import describe_axes
 from ._checks import (
-    as_class_ids, check_real, check_scatter_kwargs, check_X, class_colors, class_counts, class_names_for,
+    as_class_ids, check_real, check_scatter_kwargs, check_X, class_colors, class_counts, class_label, class_names_for,
     feature_names_for, new_axes, scatter_classes,
 )
 
@@ -206,7 +206,7 @@ class DecisionRegions:
         shares = np.bincount(self.region.ravel(), minlength=len(names)) / self.region.size
         text = (f"Decision regions over {features[0]} from {self.xx0[0, 0]:.3g} to {self.xx0[0, -1]:.3g} and "
                 f"{features[1]} from {self.xx1[0, 0]:.3g} to {self.xx1[-1, 0]:.3g}: "
-                + ", ".join(f"class {name} covers {share:.0%}" for name, share in zip(names, shares)))
+                + ", ".join(f"{class_label(name)} covers {share:.0%}" for name, share in zip(names, shares)))
         if self.boundary_ is not None:
             text += f"; a black line where the score equals {self.threshold:g}"
         if X is not None and y is not None:
