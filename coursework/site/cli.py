@@ -51,7 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     missing = undescribed(built.output)
     print(f"figures: {len(figures(built.output))}, {len(missing)} without a text alternative"
           + "".join(f"\n  {figure.page}: {figure.src}" for figure in missing)
-          + ("\n  (give them one with coursework.plotting.describe(fig, text): notebooks/README.md)" if missing else ""))
+          + ("\n  (give them one with coursework.plotting.describe(fig, text): notebooks/README.md)"
+             if missing else ""))
     mode = " (grading mode: fewer epochs, not for publishing)" if built.grading_mode else ""
     print(f"built the site of {len(built.lessons)} lessons in {built.output} in {built.seconds:.0f} s{mode}; "
           f"open {built.output / 'index.html'}")

@@ -146,3 +146,20 @@ def test_course_site_figures_have_text_alternatives(course_site):
     assert any(alt.startswith("loss per epoch:") for alt in described), "plot_history's figures"
     assert any(alt.startswith("Confusion matrix of") for alt in described), "plot_confusion_matrix's figure"
     assert any(alt.startswith("Decision regions over") for alt in described), "plot_decision_boundary's figures"
+
+
+def test_release_bundle_adds_the_built_site(tmp_path, capsys):
+    from coursework.grading.release import main
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<!doctype html><title>course</title>")
+    bundle = tmp_path / "course"
+    assert main(["01", "--notebook-dir", str(REPO_ROOT / "notebooks"), "--bundle", str(bundle),
+                 "--site", str(site)]) == 0
+    assert (bundle / "site" / "index.html").read_text() == (site / "index.html").read_text()
+    assert main(["01", "--notebook-dir", str(REPO_ROOT / "notebooks"), "--bundle", str(bundle),
+                 "--site", str(tmp_path / "nothing")]) == 2
+    assert "holds no built site" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--site", str(site)])  # --site without --bundle: a usage error
