@@ -302,7 +302,8 @@ def plot_decision_boundary(
     feature_names : sequence of 2 str, optional
         Axis labels; default ``("x1", "x2")``.
     cmap : str or Colormap, optional
-        Colours of the classes (regions and points); default ``"tab10"``.
+        Colours of the classes (regions and points); default the Okabe–Ito
+        palette (colour-blind safe; classes also differ by marker).
     plot_method : {"contourf", "pcolormesh"}, default="contourf"
         Smooth filled contours, or one cell per grid point (exact).
     **scatter_kwargs
