@@ -27,6 +27,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "similarity": ("coursework.similarity.cli", "point out unusually similar answer cells (HTML report)"),
     "check": ("coursework.grading.check", "check your notebook as the grader will, with the visible tests"),
     "export": ("coursework.lms.cli", "write a gradebook for Canvas, Moodle or as a wide CSV"),
+    "site": ("coursework.site.cli", "build the course site (the lessons executed, as HTML) from the student versions"),
 }
 
 
