@@ -202,8 +202,11 @@ def _parents(paths: list[str]) -> list[str]:
     return sorted(parents, key=lambda p: (p.count("/"), p))
 
 
-def bwrap_argv(spec: SandboxSpec, *, runtime: Path, etc: Path, limits: Limits) -> list[str]:
-    """The ``bwrap`` command line up to (and including) ``--``."""
+def bwrap_argv(spec: SandboxSpec, *, runtime: Path, etc: Path, limits: Limits,
+               also_read_only: tuple[str, ...] = ()) -> list[str]:
+    """The ``bwrap`` command line up to (and including) ``--``;
+    ``also_read_only``: folders bound read-only over the private ``/tmp``
+    (the judge reads its kernel's answers there)."""
     size = str(limits.scratch)
     argv = [spec.bwrap, "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net",
             "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--hostname", "grading"]
@@ -228,7 +231,10 @@ def bwrap_argv(spec: SandboxSpec, *, runtime: Path, etc: Path, limits: Limits) -
     argv += ["--proc", "/proc", "--dev", "/dev", "--size", size, "--perms", "1777", "--tmpfs", "/dev/shm"]
     argv += ["--size", size, "--perms", "1777", "--tmpfs", "/tmp"]
     argv += ["--size", size, "--perms", "1777", "--tmpfs", HOME]
-    argv += ["--bind", str(runtime), str(runtime), "--remount-ro", "/dev", "--remount-ro", "/"]
+    argv += ["--bind", str(runtime), str(runtime)]
+    for path in also_read_only:
+        argv += ["--ro-bind", path, path]
+    argv += ["--remount-ro", "/dev", "--remount-ro", "/"]
     return argv + ["--chdir", HOME, "--"]
 
 

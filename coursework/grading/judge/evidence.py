@@ -17,7 +17,8 @@ by :func:`dumps` and read by :func:`loads`.  The grammar is closed:
 * ``{"model": B64}``: a ``.keras`` file, loaded with ``safe_mode=True`` and no
   custom objects (no Lambda layer, no student class);
 * ``{"handle": N}``: an object that stays in the kernel (a ``History``, a
-  function), usable only as an argument of a later call into the kernel;
+  function), usable only as an argument of a later call into the kernel,
+  with ``"data"``: its public attributes that are plain data;
 * ``{"callback": N}``: a judge function the kernel may call back;
 * ``{"object": [[name, value], ...]}``: an object of a test's own class
   (``class _HistoryLike: history = {...}``), which the kernel receives as a
@@ -70,12 +71,14 @@ class NotGradable(BaseException):
 
 
 class Handle:
-    """An object that stayed on the other side, known by its number."""
+    """An object that stayed on the other side, known by its number, with the
+    plain data of its public attributes (``history.history`` of a Keras
+    ``History``) readable; anything else about it is refused."""
 
-    __slots__ = ("number",)
+    __slots__ = ("number", "data")
 
-    def __init__(self, number: int) -> None:
-        self.number = number
+    def __init__(self, number: int, data: dict | None = None) -> None:
+        self.number, self.data = number, data or {}
 
     def __repr__(self) -> str:
         return f"<object #{self.number} in the kernel>"
@@ -85,6 +88,10 @@ class Handle:
                           "or a Keras model): the grader cannot read or compare it")
 
     def __getattr__(self, name: str) -> Any:
+        if name in ("number", "data"):
+            raise AttributeError(name)
+        if name in self.data:
+            return self.data[name]
         self._refuse()
 
     __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __bool__ = __len__ = __iter__ = _refuse
@@ -224,6 +231,13 @@ class _Decoder:
                               f"values or {MAX_DEPTH} levels)")
         if type(node) in _PLAIN:
             return node
+        if type(node) is dict and set(node) == {"handle", "data"} and type(node["data"]) is list:
+            handle = self.decode({"handle": node["handle"]}, depth)
+            if isinstance(handle, Handle):
+                handle.data = _dict([self._pair(p, depth) for p in node["data"]])
+                if not all(type(k) is str for k in handle.data):
+                    raise NotGradable("malformed attribute names")
+            return handle
         if type(node) is not dict or len(node) not in (1, 3):
             raise NotGradable("malformed evidence")
         (tag, body), *_ = node.items()

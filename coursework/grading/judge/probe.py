@@ -40,7 +40,25 @@ _OBJECTS: dict[int, Any] = {}
 def _keep(value: Any, encode: Any = None) -> dict:
     number = len(_OBJECTS) + 1
     _OBJECTS[number] = value
-    return {"handle": number}
+    data = _plain_attributes(value)
+    return {"handle": number, "data": data} if data else {"handle": number}
+
+
+def _plain_attributes(value: Any) -> list:
+    """[[name, evidence], ...] for the public attributes of ``value`` that are
+    plain data (a ``History``'s ``history``, ``epoch``, ``params``)."""
+    def refuse(obj: Any, encode: Any) -> dict:
+        raise evidence.NotGradable("not plain")
+
+    out = []
+    for name, item in getattr(value, "__dict__", {}).items():
+        if name.startswith("_") or evidence._is_keras_model(item):
+            continue
+        try:
+            out.append([name, json.loads(evidence.dumps(item, refuse, _FOLDER[0]))])
+        except (evidence.NotGradable, TypeError, ValueError):
+            continue
+    return out
 
 
 def _callback(number: int) -> Any:

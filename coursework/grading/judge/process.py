@@ -38,6 +38,8 @@ __all__ = ["Judge", "RemoteFunction", "KernelLost", "main"]
 
 #: ``__name__`` of a test cell's namespace (and so ``__module__`` of the classes it defines).
 JUDGE_MODULE = "__judge__"
+#: The file name a test cell's code is compiled under.
+TEST_FILE = "<test cell>"
 #: Exceptions a kernel may report by name (anything else arrives as RemoteError).
 _RAISABLE = {name: getattr(builtins, name)
              for name in ("ArithmeticError", "AssertionError", "AttributeError", "FloatingPointError", "IndexError",
@@ -240,9 +242,9 @@ class Judge:
             remote = self.context.build(free_names(tree), namespace)
             self._bind_remote(sorted(remote), namespace)
             with contextlib.redirect_stdout(stdout):
-                exec(compile(tree, "<test cell>", "exec"), namespace)
+                exec(compile(tree, TEST_FILE, "exec"), namespace)
         except evidence.NotGradable as exc:
-            return _done("error", "NotGradable", f"not gradable: {exc}", stdout)
+            return _done("error", "NotGradable", f"not gradable: {exc}{_where(exc)}", stdout)
         except KernelLost as exc:
             return _done("error", "KernelLost", str(exc), stdout)
         except Exception as exc:
@@ -265,6 +267,20 @@ class Judge:
                 namespace[name] = RemoteFunction(self.channel, item["handle"], name)
             elif kind == "value":
                 namespace[name] = evidence.loads(item.get("value"), _special, EVIDENCE[0])
+
+
+def _where(exc: BaseException) -> str:
+    """`` (test line N)``: where in the test cell (a number, never the code)."""
+    lines = [frame.tb_lineno for frame in _frames(exc.__traceback__) if frame.tb_frame.f_code.co_filename == TEST_FILE]
+    return f" (test line {lines[-1]})" if lines else ""
+
+
+def _frames(tb: Any) -> list:
+    frames = []
+    while tb is not None:
+        frames.append(tb)
+        tb = tb.tb_next
+    return frames
 
 
 def _done(status: str, ename: str, evalue: str, stdout: io.StringIO) -> dict:

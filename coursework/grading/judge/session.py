@@ -40,11 +40,11 @@ class JudgeSession:
                  evidence: str | None = None) -> None:
         argv = [sys.executable, "-m", "coursework.grading.judge.process"]
         if sandbox is not None:
-            if evidence is not None:  # the kernel's folder, read-only: its answers' large arrays
-                sandbox = dataclasses.replace(sandbox, read_only=(*sandbox.read_only, evidence))
             work.mkdir(parents=True, exist_ok=True)
             etc = write_etc(work, sandbox.uid)
-            argv = bwrap_argv(sandbox, runtime=work, etc=etc, limits=limits) + shim_argv(sandbox, limits) + argv
+            also = (evidence,) if evidence is not None else ()  # the kernel's folder: its answers' large arrays
+            argv = (bwrap_argv(sandbox, runtime=work, etc=etc, limits=limits, also_read_only=also)
+                    + shim_argv(sandbox, limits) + argv)
         self.timeout = float(limits.cell_timeout) * 2 + 30
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, env=env, text=True, encoding="utf-8",

@@ -153,3 +153,14 @@ def test_modified_dict_arguments_do_not_break_the_check(judge, tmp_path, monkeyp
     done, _ = _run(judge, tmp_path, monkeypatch, {"best": lambda h: int(np_argmin(h["val_loss"])) + 1},
                    "import numpy as np\nassert best({'val_loss': np.array([0.9, 0.1])}) == 2")
     assert done["ename"] == "NameError"  # the kernel's own NameError, reported; no crash of the judge
+
+
+def test_a_kernel_objects_plain_attributes_are_readable(judge, tmp_path, monkeypatch):
+    class History:
+        def __init__(self):
+            self.history, self.epoch, self.model, self._private = {"val_accuracy": [0.5, 0.9]}, [0, 1], object(), 1
+
+    ns = {"history": History(), "best": lambda h: 2}
+    test = "import numpy as np\nassert best(history) == int(np.argmax(history.history['val_accuracy'])) + 1\nhistory.model"
+    done, _ = _run(judge, tmp_path, monkeypatch, ns, test)
+    assert (done["ename"], "test line 3" in done["evalue"]) == ("NotGradable", True), done
