@@ -6,7 +6,9 @@
     nbgrader; **test cells never do**: the judge runs each one in its own
     process (:mod:`coursework.grading.judge`), asking the kernel for
     evidence (values, calls of the student's functions) through probes,
-    and the cell gets the outputs the judge reports: its ``print`` output,
+    and the cell gets what the student's code printed during those calls
+    (as if the cell had run in the kernel: text on stderr still costs the
+    cell its points, nbgrader's rule), then the judge's ``print`` output,
     and an error output when a check failed.  nbgrader then scores the cell
     from those outputs, which no code in the kernel wrote;
   - when the kernel dies (``os._exit()``, a segfault, the memory limit) or
@@ -70,13 +72,14 @@ class GradingExecute(Execute):
         from ._kernel_manager import GradingKernelManager
 
         self.kernel_manager_class = GradingKernelManager
-        self.on_cell_executed = self._note_exit
         self._asked_exit = False
 
-    def _note_exit(self, cell: Any = None, cell_index: int = 0, execute_reply: Any = None) -> None:
-        """``exit()`` in a cell asks the kernel to stop (ipykernel stops 0.1 s
-        later): note it, so the cells after it are "not run" every time."""
-        payload = ((execute_reply or {}).get("content") or {}).get("payload") or []
+    def on_cell_executed(self, **kwargs: Any) -> None:
+        """nbgrader's hook (it records a timeout's error), then: ``exit()`` in
+        a cell asks the kernel to stop (ipykernel stops 0.1 s later): note it,
+        so the cells after it are "not run" every time."""
+        super().on_cell_executed(**kwargs)
+        payload = ((kwargs.get("execute_reply") or {}).get("content") or {}).get("payload") or []
         self._asked_exit = any(isinstance(p, dict) and p.get("source") == "ask_exit" and not p.get("keepkernel")
                                for p in payload)
 
@@ -129,7 +132,8 @@ class GradingExecute(Execute):
             done = self._judge.test(cell.source, probe.ask)  # type: ignore[union-attr]
         except JudgeFailed as exc:
             done = {"status": "error", "ename": "JudgeFailed", "evalue": f"the grader's judge failed: {exc}"}
-        cell.outputs = []
+        cell.outputs = [new_output("stream", name=name if name in ("stdout", "stderr") else "stdout", text=text)
+                        for name, text in probe.streams]  # what the student's code printed, as in the kernel
         cell.execution_count = None
         if done.get("stdout"):
             cell.outputs.append(new_output("stream", name="stdout", text=str(done["stdout"])))

@@ -29,6 +29,9 @@ from .probe import PROMPT
 
 __all__ = ["KernelProbe"]
 
+#: Characters of printed output kept from one test cell's probes.
+MAX_STREAM = 20_000
+
 
 class KernelProbe:
     """The probes of one test cell; ``gone`` is set when the kernel died
@@ -43,6 +46,9 @@ class KernelProbe:
         self.gone: str | None = None
         self.count = 0
         self.callback_seconds = 0.0
+        #: What the student's code printed during the probes, [(stream name, text)]:
+        #: it belongs to the test cell's outputs, as it would if the cell ran in the kernel.
+        self.streams: list[tuple[str, str]] = []
 
     def ask(self, message: dict, callback: Callable[[dict], dict]) -> dict:
         """The kernel's answer to one judge request."""
@@ -94,7 +100,9 @@ class KernelProbe:
         while time.monotonic() < deadline:
             reply = await self._shell_reply(kc, msg_id)
             if reply is not None:
+                await self._collect_streams(kc, msg_id, until_idle=True)
                 return reply
+            await self._collect_streams(kc, msg_id)
             await self._serve_stdin(kc, callback)
             if not await self.executor.km.is_alive():
                 self.gone = KERNEL_DIED_MESSAGE
@@ -108,6 +116,23 @@ class KernelProbe:
                                     "evalue": f"the answer took longer than {self.timeout:g} s"}}
         self.gone = "unresponsive"
         return None
+
+    async def _collect_streams(self, kc: Any, msg_id: str, until_idle: bool = False) -> None:
+        """Keep the probe's ``stream`` outputs (at most MAX_STREAM characters);
+        with ``until_idle``, read until the kernel says it is idle (1 s at most)."""
+        end = time.monotonic() + (1.0 if until_idle else 0.0)
+        while True:
+            try:
+                msg = await kc.get_iopub_msg(timeout=max(0.0, end - time.monotonic()) if until_idle else 0)
+            except queue.Empty:
+                return
+            if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            content = msg.get("content", {})
+            if msg.get("msg_type") == "stream" and sum(len(t) for _, t in self.streams) < MAX_STREAM:
+                self.streams.append((str(content.get("name", "stdout")), str(content.get("text", ""))[:MAX_STREAM]))
+            elif msg.get("msg_type") == "status" and content.get("execution_state") == "idle":
+                return
 
     @staticmethod
     async def _shell_reply(kc: Any, msg_id: str) -> dict | None:
