@@ -22,7 +22,7 @@ from coursework.__main__ import main as cli
 from coursework.grading import format_summary, grade_submissions, release, write_gradebook
 from tests.conftest import REAL_MIRROR, REPO_ROOT
 from tests.grading import synthetic
-from tests.grading.conftest import needs_sandbox
+from tests.grading.conftest import needs_sandbox, processes_with
 
 CELL_TIMEOUT = 5  # the synthetic cells take milliseconds
 TIMEOUT = 120.0  # generous: CI machines are slow and run 2 submissions at once
@@ -216,22 +216,9 @@ def test_notebook_timeout_kills_the_kernel(course, tmp_path):
     assert r.problem == "timeout: grading took longer than 20 s (cell 4 was running)"
     assert (tmp_path / "graded" / "hang" / "99_tiny.log").is_file()
     deadline = time.monotonic() + 10
-    while _processes_with(marker) and time.monotonic() < deadline:
+    while processes_with(marker) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not _processes_with(marker), "the kernel of a timed-out submission must be killed"
-
-
-def _processes_with(variable: str) -> list[int]:
-    """Live processes whose environment holds ``variable`` (NAME=value)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and variable.encode() in (entry / "environ").read_bytes().split(b"\0"):
-                if (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
-                    found.append(int(entry.name))
-        except OSError:
-            continue
-    return found
+    assert not processes_with(marker), "the kernel of a timed-out submission must be killed"
 
 
 # --------------------------------------------------------------------------

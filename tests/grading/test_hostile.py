@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import os
+import uuid
 
 import nbformat
 import pytest
@@ -24,7 +24,7 @@ from coursework.__main__ import main as cli
 from coursework.grading import format_summary, grade_submissions, release, write_gradebook
 from tests.conftest import REAL_MIRROR, REPO_ROOT
 from tests.grading import hostile, synthetic
-from tests.grading.conftest import needs_sandbox
+from tests.grading.conftest import needs_sandbox, processes_with
 
 pytestmark = [needs_sandbox, pytest.mark.slow]
 NAME = synthetic.NAME
@@ -144,19 +144,10 @@ def test_memory_is_stopped_at_the_limit(graded):
 
 def test_answers_that_are_not_plain_data_say_so(graded):
     deep = graded[0].result("deep-answer-blank", NAME).reasons["tiny-double-tests"]
-    assert deep == "NotGradable: not gradable: the answer is nested more than 40 levels deep"
+    assert deep == "NotGradable: not gradable: the answer is nested more than 40 levels deep (test line 1)"
     huge = graded[0].result("huge-answer-blank", NAME).reasons["tiny-mean-tests"]
     assert huge.startswith("NotGradable: not gradable: the answer is too large"), huge
     assert "took longer than" in graded[0].result("slow-answer-blank", NAME).reasons["tiny-double-tests"]
-
-
-def _kernel_processes() -> list[int]:
-    """Processes running as a sandboxed kernel's or judge's uid (grading as root)."""
-    from coursework.grading.sandbox import FIRST_UID
-
-    import psutil
-
-    return [p.pid for p in psutil.process_iter(["uids"]) if p.info["uids"] and p.info["uids"].real >= FIRST_UID]
 
 
 def test_an_honest_submission_beside_a_cpu_hog_gets_full_marks(course, tmp_path):
@@ -164,13 +155,13 @@ def test_an_honest_submission_beside_a_cpu_hog_gets_full_marks(course, tmp_path)
     subs = {"a-hog": synthetic.answered(released, **hostile.CASES["cpu-hog"].answers(blank=True)),
             "b-honest": synthetic.answered(released)}
     folder = synthetic.write_submissions(tmp_path / "subs", subs)
+    marker = f"COURSEWORK_TEST_MARKER={uuid.uuid4().hex}"  # inherited by every process the kernels start
     grades = grade_submissions(folder, notebook_dir=notebook_dir, graded_dir=None, timeout=120,
-                               cell_timeout=CELL_TIMEOUT, jobs=2, echo=None)
+                               cell_timeout=CELL_TIMEOUT, jobs=2, env=dict([marker.split("=")]), echo=None)
     honest = grades.result("b-honest", NAME)
     assert (honest.status, honest.total) == ("ok", 6), honest.reason_text()
     assert grades.result("a-hog", NAME).total == 0
-    if os.geteuid() == 0:
-        assert _kernel_processes() == [], "nothing a submission started outlives it"
+    assert processes_with(marker) == [], "nothing a submission started outlives it"
 
 
 def test_regrading_gives_an_identical_gradebook(course, graded, tmp_path):
