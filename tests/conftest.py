@@ -9,6 +9,7 @@ import json
 import os
 import struct
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,33 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 # ../shared/datasets); read before the autouse fixture below unsets it.
 _REAL = os.environ.get("COURSEWORK_DATA", "").strip()
 REAL_MIRROR = Path(_REAL) if _REAL else None
+#: Debian's Chromium (apt-get install -y chromium); another binary by COURSEWORK_CHROMIUM.
+CHROMIUM = Path(os.environ.get("COURSEWORK_CHROMIUM", "/usr/bin/chromium"))
+#: Chromium as root in a container, on a closed network: without the
+#: background-networking flags it keeps trying to reach Google's services.
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-gpu", "--disable-quic",
+]
+
+
+#: Folders whose tests share a costly session fixture (the executed notebooks,
+#: the built site, one JupyterLab, a released notebook): under pytest-xdist
+#: each runs whole in one worker, so the fixture is built once.
+SHARED_SESSION = ("browser", "notebooks", "similarity", "site")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``-n 2 --dist loadgroup``, scripts/test.sh), one
+    worker per test file, or per folder of :data:`SHARED_SESSION`: module and
+    session fixtures are not built twice."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    tests = Path(__file__).parent
+    for item in items:
+        parts = item.path.relative_to(tests).parts
+        group = parts[0] if parts[0] in SHARED_SESSION else "/".join(parts)
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(autouse=True)
@@ -26,6 +54,29 @@ def _no_data_env(monkeypatch, tmp_path_factory):
     """Tests start with no mirror configured and a private cache home."""
     monkeypatch.delenv("COURSEWORK_DATA", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator:
+    """Debian's Chromium, launched through Playwright once per test process.
+
+    tests/browser and tests/site share it: Playwright's sync API allows one
+    running instance per thread (a second ``sync_playwright()`` fails with
+    "using Playwright Sync API inside the asyncio loop").  Playwright's own
+    browser download needs the internet, which CI does not have.
+    """
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright is missing: pip install -c ci/constraints.txt -e '.[cpu,dev]'")
+    if not CHROMIUM.exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install -y chromium, or set COURSEWORK_CHROMIUM")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 @pytest.fixture

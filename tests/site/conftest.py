@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,6 @@ import pytest
 from tests.conftest import REAL_MIRROR, REPO_ROOT
 
 AXE = Path(os.environ.get("COURSEWORK_AXE", REPO_ROOT / "build/node/node_modules/axe-core/axe.min.js"))
-CHROMIUM = Path(os.environ.get("COURSEWORK_CHROMIUM", "/usr/bin/chromium"))
 #: Screenshots of the site, kept after the run (as tests/browser keeps its own).
 SHOTS = REPO_ROOT / "build" / "site-screens"
 #: Executed outputs of the grading-mode build, kept between runs and shared with
@@ -51,19 +49,8 @@ def course_site(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator:
-    """Debian's Chromium, through Playwright."""
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser.notebook_page import CHROMIUM_FLAGS
-
-    if not CHROMIUM.exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install -y chromium, or set COURSEWORK_CHROMIUM")
+def browser(chromium):
+    """The shared Chromium (tests/conftest.py), once axe-core is there."""
     if not AXE.is_file():
         pytest.fail(f"no axe-core at {AXE}: npm install --prefix build/node $(cat ci/npm-packages.txt)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    return chromium

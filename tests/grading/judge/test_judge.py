@@ -150,7 +150,7 @@ def test_a_stand_in_object_keeps_its_methods_in_the_judge(judge, tmp_path, monke
 
 
 def test_modified_dict_arguments_do_not_break_the_check(judge, tmp_path, monkeypatch):
-    done, _ = _run(judge, tmp_path, monkeypatch, {"best": lambda h: int(np_argmin(h["val_loss"])) + 1},
+    done, _ = _run(judge, tmp_path, monkeypatch, {"best": lambda h: int(np_argmin(h["val_loss"])) + 1},  # noqa: F821
                    "import numpy as np\nassert best({'val_loss': np.array([0.9, 0.1])}) == 2")
     assert done["ename"] == "NameError"  # the kernel's own NameError, reported; no crash of the judge
 
