@@ -13,4 +13,4 @@ WORKERS=${PYTEST_WORKERS:-auto}
 if [ "$WORKERS" = 0 ]; then
     exec "$VENV/bin/python" -m pytest "$@"
 fi
-exec "$VENV/bin/python" -m pytest -n "$WORKERS" --dist loadgroup "$@"
+exec "$VENV/bin/python" -m pytest -n "$WORKERS" --dist loadscope "$@"

@@ -36,17 +36,29 @@ CHROMIUM_FLAGS = [
 SHARED_SESSION = ("browser", "notebooks", "similarity", "site")
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (``-n 2 --dist loadgroup``, scripts/test.sh), one
-    worker per test file, or per folder of :data:`SHARED_SESSION`: module and
-    session fixtures are not built twice."""
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    tests = Path(__file__).parent
-    for item in items:
-        parts = item.path.relative_to(tests).parts
-        group = parts[0] if parts[0] in SHARED_SESSION else "/".join(parts)
-        item.add_marker(pytest.mark.xdist_group(group))
+def _work_unit(nodeid: str) -> str:
+    """The unit one xdist worker runs whole: a folder of :data:`SHARED_SESSION`, else a file."""
+    path = nodeid.split("::", 1)[0]
+    parts = path.split("/")
+    return "/".join(parts[:2]) if len(parts) > 2 and parts[1] in SHARED_SESSION else path
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """Under pytest-xdist (scripts/test.sh: ``-n auto --dist loadscope``), one
+    worker per :func:`_work_unit`, so module and session fixtures are built once.
+
+    A scheduler of our own, not ``--dist loadgroup`` with ``xdist_group``
+    marks: pytest-xdist 3.8 puts the group into ``item._nodeid``, which
+    pytest 9.2 no longer reads (the marks are then silently ignored).
+    """
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedFixtureScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _work_unit(nodeid)
+
+    return SharedFixtureScheduling(config, log)
 
 
 @pytest.fixture(autouse=True)
