@@ -26,13 +26,9 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+sys.path[:0] = [str(HERE.parent), str(HERE)]
 
-ACCT = Path("/sys/fs/cgroup/cpuacct")
-
-
-def _usage(group: Path) -> float:
-    return int((group / "cpuacct.usage").read_text()) / 1e9
+import cpuacct  # noqa: E402  (benchmarks/cpuacct.py)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,35 +36,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="+", help="notebook prefixes, e.g. 01 02")
     parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args(argv)
-    if os.geteuid() != 0 or not (ACCT / "cpuacct.usage").is_file():
+    if not cpuacct.available():
         print("error: needs root and a cgroup-v1 cpuacct hierarchy at /sys/fs/cgroup/cpuacct", file=sys.stderr)
         return 2
     from coursework.grading import grade_submissions, release
 
-    group = ACCT / f"coursework-bench-{os.getpid()}"
-    group.mkdir()
-    (group / "cgroup.procs").write_text(f"{os.getpid()}\n")
     repo = HERE.parent
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            root = Path(tmp)
-            released = release(args.notebooks, notebook_dir=repo / "notebooks", output_dir=root / "student")
-            for path in released:
-                for student, folder in (("solution", repo / "notebooks"), ("release", root / "student")):
-                    (root / "subs" / student).mkdir(parents=True, exist_ok=True)
-                    shutil.copy(folder / path.name, root / "subs" / student / path.name)
-            for _ in range(args.rounds):
-                cpu, wall = _usage(group), time.monotonic()
-                grades = grade_submissions(root / "subs", notebook_dir=repo / "notebooks", graded_dir=None,
-                                           jobs=1, echo=None)
-                cpu, wall = _usage(group) - cpu, time.monotonic() - wall
-                n = len(grades.results)
-                points = " ".join(f"{r.student}/{r.notebook[:2]}={r.total:g}" for r in grades.results)
-                print(f"{repo.name}: {n} submissions, {wall / n:.1f} s wall and {cpu / n:.1f} CPU s each "
-                      f"(load {os.getloadavg()[0]:.1f}); {points}", flush=True)
-    finally:
-        (ACCT / "cgroup.procs").write_text(f"{os.getpid()}\n")
-        group.rmdir()
+    with cpuacct.accounted() as usage, tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        released = release(args.notebooks, notebook_dir=repo / "notebooks", output_dir=root / "student")
+        for path in released:
+            for student, folder in (("solution", repo / "notebooks"), ("release", root / "student")):
+                (root / "subs" / student).mkdir(parents=True, exist_ok=True)
+                shutil.copy(folder / path.name, root / "subs" / student / path.name)
+        for _ in range(args.rounds):
+            cpu, wall = usage(), time.monotonic()
+            grades = grade_submissions(root / "subs", notebook_dir=repo / "notebooks", graded_dir=None,
+                                       jobs=1, echo=None)
+            cpu, wall = usage() - cpu, time.monotonic() - wall
+            n = len(grades.results)
+            points = " ".join(f"{r.student}/{r.notebook[:2]}={r.total:g}" for r in grades.results)
+            print(f"{repo.name}: {n} submissions, {wall / n:.1f} s wall and {cpu / n:.1f} CPU s each "
+                  f"(load {os.getloadavg()[0]:.1f}); {points}", flush=True)
     return 0
 
 
