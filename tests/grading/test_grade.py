@@ -240,14 +240,20 @@ REAL = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
 
 
 @pytest.fixture(scope="module")
-def real_class(tmp_path_factory):
+def real_root(tmp_path_factory) -> Path:
+    """The folder of :func:`real_class`: ``student/``, ``subs/``, ``graded/``."""
+    return tmp_path_factory.mktemp("real")
+
+
+@pytest.fixture(scope="module")
+def real_class(real_root):
     """Every real notebook with exercises (and its data), graded in one batch
     with every defence on: the source as student "solution", the student
     version as student "release"."""
     gradable = [p for p in REAL if _has_exercises(p) and not (p.name[:2] in NEEDS_DATA and REAL_MIRROR is None)]
     if not gradable:
         pytest.skip("no notebook with exercises (or no data mirror)")
-    root = tmp_path_factory.mktemp("real")
+    root = real_root
     release([p.name for p in gradable], notebook_dir=NOTEBOOK_DIR, output_dir=root / "student")
     for path in gradable:
         for student, folder in (("solution", NOTEBOOK_DIR), ("release", root / "student")):
@@ -288,3 +294,20 @@ def test_real_release_scores_zero_without_crashing(real_class, path):
     assert r.total == 0, r.scores
     assert set(r.reasons) == set(r.scores), r.reasons
     assert all(why.startswith("not answered: ") for why in r.reasons.values()), r.reasons
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", REAL, ids=lambda p: p.stem)
+def test_real_release_runs_every_lesson_cell(real_class, real_root, path):
+    """Issue 14: "Restart & Run All" of an unanswered student version runs the
+    whole lesson; only the exercises fail.  The graded student version is that
+    run (grading mode, every cell executed, errors allowed): every code cell
+    outside the exercises (the lesson, optional sections, results) ran, and
+    none raised."""
+    _real_result(real_class, path, "release")
+    nb = nbformat.read(real_root / "graded" / "release" / path.name, as_version=4)
+    lesson = [(i, c) for i, c in enumerate(nb.cells, 1) if c.cell_type == "code" and "nbgrader" not in c.metadata]
+    assert lesson, f"{path.name}: no lesson code cell"
+    not_run = [i for i, c in lesson if c.execution_count is None]
+    failed = [f"cell {i}: {o.ename}: {o.evalue[:200]}" for i, c in lesson for o in c.outputs if o.output_type == "error"]
+    assert not_run == [] and failed == [], f"{path.name}: not run {not_run}; failed {failed}"
