@@ -53,10 +53,15 @@ def _count(value: float) -> str:
     return f"{round(value):,}" if float(value).is_integer() else _num(value)
 
 
+def _plain(text: str) -> str:
+    """A label as read aloud: one line, without mathtext's dollar signs."""
+    return " ".join(text.replace("$", "").split())
+
+
 def _label(artist: Any) -> str | None:
     """The artist's legend label, or None when matplotlib made it up (``_child0``, ``_nolegend_``)."""
     text = artist.get_label()
-    return text if isinstance(text, str) and text and not text.startswith("_") else None
+    return _plain(text) if isinstance(text, str) and text and not text.startswith("_") else None
 
 
 def _named(kind: str, label: str | None) -> str:
@@ -101,7 +106,10 @@ def _line(line: Any, x_name: str) -> tuple[str, str | None]:
     if not (np.all(steps > 0) or np.all(steps < 0)):  # a path in the plane, not a function of x
         return (f"{name} of {len(x)} points from ({_num(x[0])}, {_num(y[0])}) to ({_num(x[-1])}, {_num(y[-1])}), "
                 f"y between {_num(y.min())} and {_num(y.max())}"), None
-    low, high, last = int(np.argmin(y)), int(np.argmax(y)), len(y) - 1
+    last = len(y) - 1
+    # a tie with an end counts as that end: a step from 0 to 1 is "rising", not "highest at the step"
+    low = 0 if y[0] == y.min() else last if y[-1] == y.min() else int(np.argmin(y))
+    high = last if y[-1] == y.max() else 0 if y[0] == y.max() else int(np.argmax(y))
 
     def at(i: int) -> str:
         return f"{_num(y[i])} at {x_name} = {_num(x[i])}"
@@ -227,7 +235,7 @@ def _image(image: Any) -> str:
 
 
 def _axis(label: str, scale: str, letter: str) -> str | None:
-    label = " ".join(label.split())
+    label = _plain(label)
     scale_text = {"log": "log scale", "symlog": "symmetric log scale", "logit": "logit scale"}.get(scale, "")
     if scale_text and "log" in label.lower():
         scale_text = ""  # the label says it already
@@ -269,7 +277,7 @@ def _series(ax: Any) -> list[str]:
         elif isinstance(artist, AxesImage):
             parts.append(_image(artist))
         elif isinstance(artist, Text) and artist in ax.texts and artist.get_visible() and artist.get_text().strip():
-            texts.append(" ".join(artist.get_text().split()))
+            texts.append(_plain(artist.get_text()))
     for kind, at in straight.items():
         if at:
             values = ", ".join(_num(v) for v in sorted(set(at)))
@@ -285,7 +293,7 @@ def _series(ax: Any) -> list[str]:
 
 def _describe_axes(ax: Any) -> str | None:
     """One sentence for one Axes; None for an empty, hidden one (a spare panel)."""
-    title = " ".join(" ".join(ax.get_title(loc) for loc in ("left", "center", "right")).split())
+    title = _plain(" ".join(ax.get_title(loc) for loc in ("left", "center", "right")))
     parts = _series(ax)
     if not parts and not title and not ax.axison:
         return None
@@ -299,7 +307,7 @@ def _describe_axes(ax: Any) -> str | None:
 
 def _figure_text(figure: Any, name: str) -> str:
     artist = getattr(figure, name, None)
-    return " ".join(artist.get_text().split()) if artist is not None and artist.get_visible() else ""
+    return _plain(artist.get_text()) if artist is not None and artist.get_visible() else ""
 
 
 def summarize(figure: Any) -> str:

@@ -17,6 +17,7 @@ def test_a_line_plot_says_where_each_line_starts_ends_and_turns(ax):
     ax.plot(z, z**2, label="square")
     ax.plot(z, 2 * z + 1, label="_hidden")  # matplotlib's convention: not in the legend, still drawn
     ax.plot(z, np.exp(-z), marker="o", linestyle="", label="decay")
+    ax.plot(z, (z >= 0).astype(float), label="$H(z)$")  # a tie with an end counts as that end
     ax.axhline(1 / 3, color="k", linestyle="--", label="uniform 1/3")
     ax.axvline(0.5, color="grey")
     ax.axvline(-1.25, color="grey")
@@ -24,7 +25,8 @@ def test_a_line_plot_says_where_each_line_starts_ends_and_turns(ax):
     assert description(ax.figure) == (
         '"Three curves" (x: z; y: value (log scale)): line "square" from 4 at z = -2 to 4 at z = 2, '
         "lowest 0 at z = 0; line rising from -3 at z = -2 to 5 at z = 2; points \"decay\" falling from "
-        '7.39 at z = -2 to 0.135 at z = 2; horizontal line "uniform 1/3" at y = 0.333; '
+        '7.39 at z = -2 to 0.135 at z = 2; line "H(z)" rising from 0 at z = -2 to 1 at z = 2; '
+        'horizontal line "uniform 1/3" at y = 0.333; '
         "vertical lines at x = -1.25, 0.5."
     )
 
@@ -34,7 +36,7 @@ def test_a_path_and_a_single_point(ax):
     ax.plot(3.0, 2.0, "o", label="start")
     ax.set(xlabel="$w_1$", xscale="log")
     assert summarize(ax.figure) == (
-        'A plot (x: $w_1$, log scale): line "path of w" of 4 points from (3, 2) to (0.8, 0.1), '
+        'A plot (x: w_1, log scale): line "path of w" of 4 points from (3, 2) to (0.8, 0.1), '
         'y between -1 and 2; point "start" at (3, 2).'
     )
 
