@@ -21,9 +21,9 @@ def test_a_line_plot_says_where_each_line_starts_ends_and_turns(ax):
     ax.axhline(1 / 3, color="k", linestyle="--", label="uniform 1/3")
     ax.axvline(0.5, color="grey")
     ax.axvline(-1.25, color="grey")
-    ax.set(title="Three curves", xlabel="z", ylabel="value (log scale)", yscale="symlog")
+    ax.set(title="Curves", xlabel="z", ylabel="value (log scale)", yscale="symlog")
     assert description(ax.figure) == (
-        '"Three curves" (x: z; y: value (log scale)): line "square" from 4 at z = -2 to 4 at z = 2, '
+        '"Curves" (x: z; y: value (log scale)): line "square" from 4 at z = -2 to 4 at z = 2, '
         "lowest 0 at z = 0; line rising from -3 at z = -2 to 5 at z = 2; points \"decay\" falling from "
         '7.39 at z = -2 to 0.135 at z = 2; line "H(z)" rising from 0 at z = -2 to 1 at z = 2; '
         'horizontal line "uniform 1/3" at y = 0.333; '
