@@ -22,6 +22,7 @@ shows, so a figure that teaches something still deserves :func:`describe`.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -54,8 +55,10 @@ def _count(value: float) -> str:
 
 
 def _plain(text: str) -> str:
-    """A label as read aloud: one line, without mathtext's dollar signs."""
-    return " ".join(text.replace("$", "").split())
+    """A label as read aloud: one line, mathtext without its dollar signs and backslashes (``$-\\ln a$``: -ln a)."""
+    if "$" in text:
+        text = re.sub(r"\\([A-Za-z]+)", r"\1", text).replace("$", "")
+    return " ".join(text.split())
 
 
 def _label(artist: Any) -> str | None:

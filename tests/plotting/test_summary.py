@@ -32,11 +32,11 @@ def test_a_line_plot_says_where_each_line_starts_ends_and_turns(ax):
 
 
 def test_a_path_and_a_single_point(ax):
-    ax.plot([3.0, 1.0, 0.5, 0.8], [2.0, -1.0, 0.4, 0.1], ".-", label="path of w")
+    ax.plot([3.0, 1.0, 0.5, 0.8], [2.0, -1.0, 0.4, 0.1], ".-", label="path of $w$ ($\\eta = 0.1$)")
     ax.plot(3.0, 2.0, "o", label="start")
     ax.set(xlabel="$w_1$", xscale="log")
     assert summarize(ax.figure) == (
-        'A plot (x: w_1, log scale): line "path of w" of 4 points from (3, 2) to (0.8, 0.1), '
+        'A plot (x: w_1, log scale): line "path of w (eta = 0.1)" of 4 points from (3, 2) to (0.8, 0.1), '
         'y between -1 and 2; point "start" at (3, 2).'
     )
 
