@@ -21,8 +21,9 @@ Function                             Module                       Notebook
 Every function also attaches a text alternative computed from what it drew
 ("validation lowest at epoch 4 (0.28), then rising to 0.61 at epoch 20"):
 :func:`description` reads it, :func:`describe` gives a notebook's own figure
-one, and in a Jupyter kernel each displayed figure carries it as the image's
-``alt`` (see :mod:`.alt`).  Colours come from the Okabe–Ito palette and never
+one, a figure that has neither is described from what is drawn on it
+(:mod:`.summary`), and in a Jupyter kernel each displayed figure carries its
+text as the image's ``alt`` (see :mod:`.alt`).  Colours come from the Okabe–Ito palette and never
 carry a meaning alone (:mod:`.palette`).
 
 :func:`most_confused_pair` is not a plot; it lives in

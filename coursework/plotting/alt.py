@@ -10,7 +10,10 @@ figure gets one with :func:`describe`::
     describe(fig, f"accuracy rising from {accuracy[0]:.2f} to {accuracy[-1]:.2f} over {len(epochs)} epochs")
 
 :func:`description` joins them: the figure's own text when it has one, else
-the texts of its Axes, in order.  Inside an IPython kernel (Jupyter, Colab)
+the texts of its Axes, in order, else a text computed from what is drawn on
+the figure (:func:`coursework.plotting.summary.summarize`: titles, axis labels
+and each series with numbers from its data), so that no figure is ever
+shown without one.  Inside an IPython kernel (Jupyter, Colab)
 :func:`install_display_hook` makes every displayed figure carry it, as the
 image output's ``alt`` metadata (``{"image/png": {"alt": ...}}``, which the
 course site turns into the ``<img alt>``) and as the output's ``text/plain``
@@ -22,7 +25,6 @@ image as a caption (``Figure: ...``), which a screen reader reads.
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from ..config import captions_on
@@ -86,11 +88,14 @@ def describe_axes(ax: Any, text: str) -> None:
     setattr(ax, _ATTR, _check_text(text))
 
 
-def description(target: Any) -> str | None:
-    """The text alternative of a figure (or of the figure of an Axes), or None.
+def description(target: Any, *, computed: bool = True) -> str | None:
+    """The text alternative of a figure (or of the figure of an Axes).
 
     The figure's own (:func:`describe`) when set, else its Axes' texts in
-    order, joined; None when nothing described it.
+    order, joined, else (``computed=True``) the text computed from what is
+    drawn on it (:func:`~coursework.plotting.summary.summarize`); with
+    ``computed=False``, None when neither :func:`describe` nor a helper
+    described it.
     """
     figure = _figure_of(target)
     own = getattr(figure, _ATTR, None)
@@ -98,12 +103,21 @@ def description(target: Any) -> str | None:
         return own
     parts = [getattr(ax, _ATTR, None) for ax in figure.axes]
     parts = [p.rstrip(".") for p in parts if p]
-    return ". ".join(parts) + "." if parts else None
+    if parts:
+        return ". ".join(parts) + "."
+    if not computed:
+        return None
+    from .summary import summarize
+
+    return summarize(figure)
 
 
 def _mimebundle(figure: Any) -> tuple[dict, dict]:
     """IPython's extra output data of a displayed figure: its text as ``alt`` and ``text/plain``."""
-    text = description(figure)
+    try:
+        text = description(figure)
+    except Exception as exc:  # noqa: BLE001 (a figure the summary cannot read must still be shown)
+        text = f"A figure (its text alternative could not be computed: {type(exc).__name__})."
     if not text:
         return {}, {}
     if captions_on():
@@ -113,16 +127,14 @@ def _mimebundle(figure: Any) -> tuple[dict, dict]:
 
 def install_display_hook() -> bool:
     """In an IPython kernel, show each figure's text with it (see the module's
-    docstring); returns whether a kernel was there.  Idempotent; called when
-    :mod:`coursework.plotting` is imported.
+    docstring); returns whether a kernel was there.  Idempotent; called by
+    ``import coursework`` (:mod:`coursework._figure_hook`, which imports no
+    matplotlib) and when :mod:`coursework.plotting` is imported.
 
     The hook is IPython's mime-bundle formatter for ``Figure``, which
     matplotlib's inline backend leaves alone (it replaces the PNG formatter
     whenever the backend is selected), so the order of imports does not matter.
     """
-    ipython = sys.modules.get("IPython")
-    shell = ipython.get_ipython() if ipython is not None else None
-    if shell is None or not hasattr(shell, "display_formatter"):
-        return False
-    shell.display_formatter.mimebundle_formatter.for_type_by_name("matplotlib.figure", "Figure", _mimebundle)
-    return True
+    from .._figure_hook import install
+
+    return install()

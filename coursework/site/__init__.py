@@ -4,7 +4,8 @@
 :mod:`.pages` writes the Sphinx sources from the student versions (never the
 instructor's notebooks), :mod:`.build` runs Sphinx with myst-nb and
 sphinx-book-theme on them.  :mod:`._alt_text` gives each figure's ``<img>``
-the text alternative its plotting helper computed.  Needs the ``site`` extra
+its text alternative (:mod:`coursework.plotting.alt`: the author's, a plotting
+helper's, or the one computed from what is drawn).  Needs the ``site`` extra
 (``pip install -e ".[site]"``).
 """
 

@@ -72,7 +72,8 @@ def test_confusion_matrix_names_the_worst_mistake():
 
 def test_describe_overrides_and_checks_its_input():
     fig, ax = plt.subplots()
-    assert description(fig) is None, "a notebook's own figure has no text until its author gives one"
+    assert description(fig, computed=False) is None, "no author gave a notebook's own figure a text yet"
+    assert description(fig) == "A plot with nothing drawn on it.", "but it has the computed one"
     plot_history({"loss": [1.0, 0.5]}, metrics="loss", axes=[ax])
     assert describe(ax, "  my own\nwords ") is None  # a cell may end with it: no second display
     assert description(fig) == "my own words"
@@ -93,8 +94,9 @@ import matplotlib.pyplot as plt
 from matplotlib_inline.backend_inline import configure_inline_support
 configure_inline_support(shell, "inline")  # re-registers the PNG formatter, as %matplotlib inline does
 fig, ax = plt.subplots()
-data, md = shell.display_formatter.format(fig)
-assert "image/png" in data and "alt" not in md.get("image/png", {}), md
+ax.plot([0, 1], [2, 3], label="y")
+data, md = shell.display_formatter.format(fig)  # the text computed from what is drawn
+print(md["image/png"]["alt"], "|", data["text/plain"], "|", sorted(data))
 p.describe(fig, "a described figure")
 data, md = shell.display_formatter.format(fig)
 print(md["image/png"]["alt"], "|", data["text/plain"], "|", sorted(data))
@@ -103,5 +105,30 @@ print(md["image/png"]["alt"], "|", data["text/plain"], "|", sorted(data))
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
                           env=env)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.splitlines() == ["Figure: a described figure",
+    computed = 'A plot: line "y" rising from 2 at x = 0 to 3 at x = 1.'
+    assert done.stdout.splitlines() == [f"Figure: {computed}", f"{computed} | {computed} | ['image/png', 'text/plain']",
+                                        "Figure: a described figure",
                                         "a described figure | a described figure | ['image/png', 'text/plain']"]
+
+
+def test_import_coursework_alone_installs_the_hook_without_matplotlib():
+    """A notebook that never imports coursework.plotting still shows every
+    figure with a text; ``import coursework`` stays light (no matplotlib)."""
+    code = """
+import sys
+from IPython.core.interactiveshell import InteractiveShell
+shell = InteractiveShell.instance()
+import coursework
+assert "matplotlib" not in sys.modules and "coursework.plotting" not in sys.modules
+import matplotlib.pyplot as plt
+from matplotlib_inline.backend_inline import configure_inline_support
+configure_inline_support(shell, "inline")
+fig, ax = plt.subplots()
+ax.set_title("empty")
+data, md = shell.display_formatter.format(fig)
+assert "image/png" in data
+print(md["image/png"]["alt"])
+"""
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines() == ['"empty" with nothing drawn on it.']

@@ -27,7 +27,7 @@ FIGURES = [
     # a notebook's own figure with a text alternative
     "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2, 3], [3, 1, 2])\n"
     "describe(fig, 'a zigzag through 3, 1 and 2')",
-    # a notebook's own figure without one
+    # a notebook's own figure without one: the text computed from what it draws
     "fig, ax = plt.subplots()\nax.bar([1, 2], [2, 1])",
 ]
 
@@ -91,13 +91,14 @@ def test_tiny_site_alt_text_stubs_and_cache(tmp_path):
     assert 'raise NotImplementedError("replace this line with your answer")' in text or "YOUR CODE HERE" in text
     assert "Traceback" not in text and "NotImplementedError:" not in text
     assert leaks(built.output, secret_lines([tmp_path / "notebooks" / synthetic.NAME]), check_url=True) == []
-    # text alternatives: the helper's and the author's, and the missing one reported
+    # text alternatives: the helper's, the author's, and the computed one where neither gave one
     alts = [f.alt for f in figures(built.output)]
     assert len(alts) == 3
     assert alts[0].startswith("loss per epoch: training falling from 0.9 at epoch 1 to 0.4 at epoch 3; "
                               "validation lowest at epoch 2 (0.6)")
     assert alts[1] == "a zigzag through 3, 1 and 2"
-    assert [f.src for f in undescribed(built.output)] == [figures(built.output)[2].src]
+    assert alts[2] == "A plot: bars, 2 of them: 1: 2, 2: 1."
+    assert undescribed(built.output) == []
     # search works on the built files
     assert re.search(r'"prose":\s*1\b', (built.output / "searchindex.js").read_text()), "the page's words, stemmed"
     # a prose edit reuses the executed outputs; a code edit executes again
@@ -135,17 +136,31 @@ def test_course_site_pages_links_and_no_instructor_side(course_site):
 
 @pytest.mark.slow
 def test_course_site_figures_have_text_alternatives(course_site):
-    """The helpers' figures are described; the notebooks' own figures are
-    reported (their authors add descriptions: notebooks/README.md)."""
+    """Every figure of every lesson has a text alternative: the helpers'
+    own, the author's (``describe``) or the one computed from what is drawn
+    (notebooks/README.md); one without fails the test."""
     shown = figures(course_site)
     missing = undescribed(course_site)
     print(f"\n{len(shown)} figures, {len(missing)} without a text alternative:")
     for figure in missing:
         print(f"  {figure.page}: {figure.src}")
-    described = [f.alt for f in shown if f.described]
+    assert shown, "no figure found on the lesson pages"
+    assert missing == [], f"{len(missing)} figures without a text alternative (listed above)"
+    described = [f.alt for f in shown]
     assert any(alt.startswith("loss per epoch:") for alt in described), "plot_history's figures"
     assert any(alt.startswith("Confusion matrix of") for alt in described), "plot_confusion_matrix's figure"
     assert any(alt.startswith("Decision regions over") for alt in described), "plot_decision_boundary's figures"
+    assert not [alt for alt in described if "could not be computed" in alt], "a figure the summary could not read"
+
+
+def test_audit_counts_a_file_name_or_an_empty_alt_as_undescribed(tmp_path):
+    page = tmp_path / "notebooks" / "01.html"
+    page.parent.mkdir()
+    page.write_text('<img src="../_images/a1.png" alt="a line rising from 1 to 2">'
+                    '<img src="../_images/b2.png" alt="../_images/b2.png"><img src="../_images/c3.png" alt=" ">'
+                    '<img src="../_images/d4.png">')
+    assert [f.src for f in figures(tmp_path)] == [f"../_images/{n}.png" for n in ("a1", "b2", "c3", "d4")]
+    assert [f.src for f in undescribed(tmp_path)] == [f"../_images/{n}.png" for n in ("b2", "c3", "d4")]
 
 
 def test_release_bundle_adds_the_built_site(tmp_path, capsys):
