@@ -12,9 +12,9 @@ from typing import Any
 
 
 def _mimebundle(figure: Any) -> tuple[dict, dict]:
-    from .plotting.alt import _mimebundle as bundle
+    from .plotting.alt import figure_mimebundle
 
-    return bundle(figure)
+    return figure_mimebundle(figure)
 
 
 def install() -> bool:

@@ -29,7 +29,7 @@ from typing import Any
 
 from ..config import captions_on
 
-__all__ = ["describe", "describe_axes", "description", "install_display_hook"]
+__all__ = ["describe", "describe_axes", "description", "figure_mimebundle", "install_display_hook"]
 
 _ATTR = "_coursework_alt"
 
@@ -112,7 +112,7 @@ def description(target: Any, *, computed: bool = True) -> str | None:
     return summarize(figure)
 
 
-def _mimebundle(figure: Any) -> tuple[dict, dict]:
+def figure_mimebundle(figure: Any) -> tuple[dict, dict]:
     """IPython's extra output data of a displayed figure: its text as ``alt`` and ``text/plain``."""
     try:
         text = description(figure)

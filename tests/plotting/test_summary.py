@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from coursework.plotting import describe, description, plot_history
-from coursework.plotting.alt import _mimebundle
+from coursework.plotting.alt import figure_mimebundle
 from coursework.plotting.summary import summarize
 
 
@@ -104,7 +104,7 @@ def test_explicit_and_helper_texts_win_over_the_computed_one(ax):
     assert description(helped) == "loss per epoch: training falling from 1 at epoch 1 to 0.5 at epoch 2."
     describe(ax, f"a line falling to {0:.1f}")
     assert description(ax) == "a line falling to 0.0"
-    assert _mimebundle(ax.figure)[1] == {"image/png": {"alt": "a line falling to 0.0"},
+    assert figure_mimebundle(ax.figure)[1] == {"image/png": {"alt": "a line falling to 0.0"},
                                          "image/svg+xml": {"alt": "a line falling to 0.0"}}
 
 
@@ -120,6 +120,6 @@ def test_the_display_hook_survives_a_figure_it_cannot_read(ax, monkeypatch):
         raise RuntimeError("unreadable")
 
     monkeypatch.setattr(summary, "summarize", broken)
-    text, metadata = _mimebundle(ax.figure)
+    text, metadata = figure_mimebundle(ax.figure)
     expected = "A figure (its text alternative could not be computed: RuntimeError)."
     assert (text["text/plain"], metadata["image/png"]["alt"]) == (expected, expected)
