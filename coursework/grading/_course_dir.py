@@ -33,7 +33,6 @@ from typing import Any
 from ..config import REPOSITORY_URL, STUDENT_REPOSITORY_URL
 
 __all__ = [
-    "NOTEBOOK_PATTERN",
     "CODE_STUB",
     "ReleaseError",
     "CourseNotebook",
@@ -46,8 +45,6 @@ __all__ = [
     "create_gradebook",
 ]
 
-#: The course notebooks inside ``notebooks/``: ``01_linear_classification.ipynb``...
-NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
 #: What replaces each solution region in the student version (nbgrader's
 #: ``ClearSolutions.code_stub``): it says what to do when run unanswered.
 CODE_STUB = '# YOUR CODE HERE\nraise NotImplementedError("replace this line with your answer")'

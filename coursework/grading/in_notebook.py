@@ -30,6 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from .._notebook_files import copies_of
 from ..config import HEADLESS_ENV, grading_mode
 
 __all__ = ["check_notebook"]
@@ -53,7 +54,7 @@ def _colab_notebook(name: str, folder: Path) -> Path:
 def _saved_copy(name: str) -> Path:
     path = Path.cwd() / name
     if not path.is_file():
-        matches = sorted(Path.cwd().glob(f"*{Path(name).stem}*.ipynb"))
+        matches = copies_of(name, sorted(Path.cwd().glob("*.ipynb")))
         if len(matches) != 1:
             raise FileNotFoundError(f"No saved {name} in {Path.cwd()}: open the notebook from its folder, "
                                     f"or run `python -m coursework check PATH` in a terminal.")

@@ -40,8 +40,8 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .._kernels import find_notebooks
-from ._course_dir import NOTEBOOK_PATTERN, ReleaseError, for_students, generate_assignments
+from .._notebook_files import NOTEBOOK_PATTERN, find_notebooks
+from ._course_dir import ReleaseError, for_students, generate_assignments
 
 __all__ = ["STUDENT_BUILD", "release", "main"]
 
