@@ -24,14 +24,13 @@ grading or under the course runner the cell does nothing.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from .._notebook_files import copies_of
-from ..config import HEADLESS_ENV, grading_mode
+from ..config import HEADLESS_ENV, env_flag, grading_mode
 
 __all__ = ["check_notebook"]
 
@@ -71,7 +70,7 @@ def check_notebook(name: str) -> bool:
     grader will, with the visible tests only; print the verdict; return
     True when every visible test passes.  Does nothing while grading or
     under the course runner.  Never raises: a problem is printed."""
-    if grading_mode() or os.environ.get(HEADLESS_ENV, "").strip() == "1":
+    if grading_mode() or env_flag(HEADLESS_ENV):
         print("Check your work: skipped (this run is the grader's or the course runner's).")
         return True
     try:
