@@ -20,7 +20,6 @@ __all__ = [
     "kernel_env",
     "first_line",
     "open_kernel_log",
-    "log_tail",
 ]
 
 #: Longest line :func:`first_line` returns.
@@ -91,20 +90,3 @@ def open_kernel_log(path: Path) -> BinaryIO:
     to ``KernelManager.start_kernel``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     return path.open("wb")
-
-
-def log_tail(path: Path | None, lines: int = 15, *, limit: int = 4000) -> str:
-    """The last ``lines`` non-blank lines of a kernel log ('' when there is
-    none or it is empty), at most ``limit`` characters."""
-    if path is None:
-        return ""
-    try:
-        with path.open("rb") as fh:
-            fh.seek(0, os.SEEK_END)
-            size = fh.tell()
-            fh.seek(max(0, size - 64_000))
-            text = fh.read().decode("utf-8", "replace")
-    except OSError:
-        return ""
-    kept = [line.rstrip() for line in text.splitlines() if line.strip()][-lines:]
-    return "\n".join(kept)[-limit:]

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from .._kernels import kernel_env
+from .._logs import HeadTail, head_and_tail
 from ..config import GRADING_ENV, HEADLESS_ENV, RESULTS_ENV
 from . import _warm
 from .cpu_share import cpu_share
@@ -116,23 +117,14 @@ class _Drain(threading.Thread):
     def __init__(self, pipe: Any) -> None:
         super().__init__(daemon=True)
         self.pipe = pipe
-        self.head, self.tail, self.dropped = bytearray(), bytearray(), 0
+        self.kept = HeadTail(_LOG_KEEP)
 
     def run(self) -> None:
-        half = _LOG_KEEP // 2
         for chunk in iter(lambda: self.pipe.read(65536), b""):
-            room = half - len(self.head)
-            if room > 0:
-                self.head += chunk[:room]
-                chunk = chunk[room:]
-            self.tail += chunk
-            if len(self.tail) > half:
-                self.dropped += len(self.tail) - half
-                del self.tail[: len(self.tail) - half]
+            self.kept.feed(chunk)
 
     def text(self) -> str:
-        middle = f"\n[... {self.dropped:,} bytes dropped ...]\n" if self.dropped else ""
-        return self.head.decode("utf-8", "replace") + middle + self.tail.decode("utf-8", "replace")
+        return self.kept.text()
 
 
 def _kill_group(pid: int | None) -> None:
@@ -195,24 +187,6 @@ def _run_cold(spec_path: Path, env: dict[str, str], timeout: float, root: Path,
     return finished, drain.text()
 
 
-def _log_text(path: Path) -> str:
-    """A worker's log file, keeping only its head and tail."""
-    try:
-        with path.open("rb") as fh:
-            size = fh.seek(0, os.SEEK_END)
-            fh.seek(0)
-            if size <= _LOG_KEEP:
-                return fh.read().decode("utf-8", "replace")
-            head = fh.read(_LOG_KEEP // 2)
-            fh.seek(size - _LOG_KEEP // 2)
-            tail = fh.read()
-    except OSError:
-        return ""
-    dropped = size - len(head) - len(tail)
-    return (head.decode("utf-8", "replace") + f"\n[... {dropped:,} bytes dropped ...]\n"
-            + tail.decode("utf-8", "replace"))
-
-
 def _wait_warm(warm: _warm.WarmWorker, pid: int, log: Path, timeout: float, root: Path) -> tuple[bool, str]:
     """Wait for a worker forked by a warm process: (finished in time, its output)."""
     try:
@@ -226,7 +200,7 @@ def _wait_warm(warm: _warm.WarmWorker, pid: int, log: Path, timeout: float, root
         _kill_group(pid)
         _warm.discard()
         raise
-    return finished, _log_text(log)
+    return finished, head_and_tail(log, _LOG_KEEP)
 
 
 def _run_worker(spec_path: Path, env: dict[str, str], timeout: float, root: Path,
