@@ -36,7 +36,7 @@ def _figure_mimebundle(figure: object) -> tuple[dict, dict]:
 
 
 _quiet_tensorflow.install()  # see its docstring: Abseil ignores TF_CPP_MIN_LOG_LEVEL at import
-_figure_hook.install(_figure_mimebundle)  # in a kernel: every figure shown carries a text alternative (a no-op elsewhere)
+_figure_hook.install(_figure_mimebundle)  # in a kernel: each figure shown carries a text alternative
 
 __all__ = [
     "ChecksumError",
