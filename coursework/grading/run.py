@@ -158,7 +158,7 @@ def _start_worker(spec_path: Path, env: dict[str, str]) -> tuple[subprocess.Pope
     return proc, drain
 
 
-def _wait(proc: subprocess.Popen, drain: _Drain, timeout: float, root: Path) -> bool:
+def _wait(proc: subprocess.Popen, drain: _Drain, timeout: float, kernel_pid: Path) -> bool:
     """Wait for the worker; False when the time limit ran out (it and the
     kernel's sandbox are then killed)."""
     try:
@@ -166,33 +166,34 @@ def _wait(proc: subprocess.Popen, drain: _Drain, timeout: float, root: Path) -> 
         finished = True
     except subprocess.TimeoutExpired:
         finished = False
-        _kill_group(_read_int(root / "kernel.pid"))  # the sandbox dies with its first process
+        _kill_group(_read_int(kernel_pid))  # the sandbox dies with its first process
         _kill_group(proc.pid)
         proc.wait()
     drain.join(timeout=5)
     if drain.is_alive():  # a process the kernel started still holds the pipe
-        _kill_group(_read_int(root / "kernel.pid"))
+        _kill_group(_read_int(kernel_pid))
         drain.join(timeout=5)
     if not drain.is_alive():
         proc.stdout.close()  # type: ignore[union-attr]
     return finished
 
 
-def _run_cold(spec_path: Path, env: dict[str, str], timeout: float, root: Path,
+def _run_cold(spec_path: Path, env: dict[str, str], timeout: float, kernel_pid: Path,
               on_start: Callable[[int], None]) -> tuple[bool, str]:
     """A new ``python -m coursework.grading._worker``: (finished in time, its output)."""
     proc, drain = _start_worker(spec_path, env)
     on_start(proc.pid)
-    finished = _wait(proc, drain, timeout, root)
+    finished = _wait(proc, drain, timeout, kernel_pid)
     return finished, drain.text()
 
 
-def _wait_warm(warm: _warm.WarmWorker, pid: int, log: Path, timeout: float, root: Path) -> tuple[bool, str]:
+def _wait_warm(warm: _warm.WarmWorker, pid: int, log: Path, timeout: float,
+               kernel_pid: Path) -> tuple[bool, str]:
     """Wait for a worker forked by a warm process: (finished in time, its output)."""
     try:
         finished = warm.wait(timeout) is not None
         if not finished:
-            _kill_group(_read_int(root / "kernel.pid"))  # the sandbox dies with its first process
+            _kill_group(_read_int(kernel_pid))  # the sandbox dies with its first process
             _kill_group(pid)
             if warm.wait(30) is None:
                 raise OSError("the warm grading worker did not reap a killed worker")
@@ -203,7 +204,7 @@ def _wait_warm(warm: _warm.WarmWorker, pid: int, log: Path, timeout: float, root
     return finished, head_and_tail(log, _LOG_KEEP)
 
 
-def _run_worker(spec_path: Path, env: dict[str, str], timeout: float, root: Path,
+def _run_worker(spec_path: Path, env: dict[str, str], timeout: float, kernel_pid: Path,
                 on_start: Callable[[int], None]) -> tuple[bool, str]:
     """Run the worker on ``spec_path``: forked from this thread's warm process
     (:mod:`._warm`), or a cold one when there is none or it cannot fork;
@@ -216,9 +217,9 @@ def _run_worker(spec_path: Path, env: dict[str, str], timeout: float, root: Path
         _warm.discard()
         warm, pid = None, None
     if warm is None or pid is None:
-        return _run_cold(spec_path, env, timeout, root, on_start)
+        return _run_cold(spec_path, env, timeout, kernel_pid, on_start)
     on_start(pid)
-    return _wait_warm(warm, pid, log, timeout, root)
+    return _wait_warm(warm, pid, log, timeout, kernel_pid)
 
 
 def _layout(job: Job, work: Path) -> WorkerSpec:
@@ -240,6 +241,7 @@ def _layout(job: Job, work: Path) -> WorkerSpec:
         root=str(root), assignment=job.assignment, student=STUDENT_ID, runtime=str(runtime),
         scratch=str(work / "scratch"), report=str(work / "report.json"), kernel_log=str(work / "kernel.log"),
         limits=job.limits, sandbox=sandbox, env=dict(job.env), judge_context=str(work / "judge_context.json"),
+        kernel_pid_file=str(root / "kernel.pid"), cell_file=str(root / "cell"),
     )
 
 
@@ -277,11 +279,12 @@ def run_submission(job: Job) -> Outcome:
         try:
             spec_path = work / "spec.json"
             spec_path.write_text(spec.to_json())
-            finished, log = _run_worker(spec_path, _worker_env(job.env), job.limits.timeout, Path(spec.root),
-                                        share.add if share is not None else (lambda pid: None))
+            on_start = share.add if share is not None else (lambda pid: None)
+            finished, log = _run_worker(spec_path, _worker_env(job.env), job.limits.timeout,
+                                        Path(spec.kernel_pid_file), on_start)
             graded, scores, report = _results(spec, job) if finished else (None, {}, None)
             kernel_log = Path(spec.kernel_log).read_bytes()[-200_000:] if Path(spec.kernel_log).exists() else b""
-            running = _read_int(Path(spec.root) / "cell")
+            running = _read_int(Path(spec.cell_file))
         finally:
             shutil.rmtree(spec.runtime, ignore_errors=True)
     status = "timeout" if not finished else ("finished" if graded is not None else "failed")
