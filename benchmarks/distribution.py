@@ -185,7 +185,7 @@ def _memory_rows() -> list[str]:
 
 def chosen_notebooks(wanted: Sequence[str]) -> list[Path]:
     """The course notebooks named by ``wanted`` (prefixes such as ``"05"``), or all."""
-    from coursework._kernels import find_notebooks  # the runner's own selection
+    from coursework._notebook_files import find_notebooks  # the runner's own selection
 
     return find_notebooks(REPO / "notebooks", list(wanted) or None, pattern="[0-9][0-9]_*.ipynb")
 

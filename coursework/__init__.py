@@ -27,8 +27,16 @@ from .results import record
 
 __version__ = "0.1.0"
 
+
+def _figure_mimebundle(figure: object) -> tuple[dict, dict]:
+    """The figure's text alternative, loading the plotting package only when a figure is shown."""
+    from .plotting.alt import figure_mimebundle
+
+    return figure_mimebundle(figure)
+
+
 _quiet_tensorflow.install()  # see its docstring: Abseil ignores TF_CPP_MIN_LOG_LEVEL at import
-_figure_hook.install()  # in a kernel: every figure shown carries a text alternative (a no-op elsewhere)
+_figure_hook.install(_figure_mimebundle)  # in a kernel: each figure shown carries a text alternative
 
 __all__ = [
     "ChecksumError",

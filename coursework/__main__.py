@@ -22,7 +22,7 @@ __all__ = ["SUBCOMMANDS", "main"]
 #: Subcommand name -> (module with ``main(argv) -> int``, one-line help).
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "run": ("coursework._run_cli", "execute every notebook headless and print a results table"),
-    "release": ("coursework.grading.release", "write the student versions or the student course (nbgrader)"),
+    "release": ("coursework.grading.release_cli", "write the student versions or the student course (nbgrader)"),
     "grade": ("coursework.grading.cli", "autograde students' notebooks into a CSV gradebook"),
     "similarity": ("coursework.similarity.cli", "point out unusually similar answer cells (HTML report)"),
     "check": ("coursework.grading.check", "check your notebook as the grader will, with the visible tests"),

@@ -1,6 +1,6 @@
 """Plumbing shared by the course runner and the grader: where the package
-lives, the environment a notebook's kernel gets, which notebooks a command
-line names, and the log file a kernel's own output goes to.
+lives, the environment a notebook's kernel gets, a message's first line,
+and the log file a kernel's own output goes to.
 
 Both ``python -m coursework run`` (:mod:`coursework.runner`) and
 ``python -m coursework grade`` (:mod:`coursework.grading`) import this module;
@@ -11,18 +11,15 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
 __all__ = [
     "package_root",
     "kernel_env",
-    "find_notebooks",
-    "match_notebooks",
     "first_line",
     "open_kernel_log",
-    "log_tail",
 ]
 
 #: Longest line :func:`first_line` returns.
@@ -73,61 +70,6 @@ def kernel_env(
     return env
 
 
-def match_notebooks(available: Sequence[Path], wanted: Iterable[str], notebook_dir: Path) -> list[Path]:
-    """Notebooks (in ``available``'s order) matching any of ``wanted`` by
-    file name, stem or name prefix; ``"notebooks/01_x.ipynb"`` also works.
-
-    Raises
-    ------
-    ValueError
-        If an item matches nothing (the message lists what is available).
-    """
-    chosen: set[Path] = set()
-    for selector in wanted:
-        key = Path(str(selector)).name
-        matches = [p for p in available if key in (p.name, p.stem) or (key and p.name.startswith(key))]
-        if not matches:
-            names = ", ".join(p.name for p in available) or "(none)"
-            raise ValueError(
-                f"No notebook in {notebook_dir} matches {selector!r}. "
-                f"Pass a file name, stem or prefix such as '01'. Available: {names}"
-            )
-        chosen.update(matches)
-    return [p for p in available if p in chosen]
-
-
-def find_notebooks(
-    notebook_dir: str | os.PathLike[str],
-    wanted: Iterable[str] | str | None = None,
-    *,
-    pattern: str = "*.ipynb",
-    option: str = "--notebook-dir",
-) -> list[Path]:
-    """The notebooks in ``notebook_dir`` matching ``pattern`` (sorted), or
-    those of them that ``wanted`` names (see :func:`match_notebooks`).
-
-    Raises
-    ------
-    FileNotFoundError
-        If ``notebook_dir`` is not a folder (the message names ``option``).
-    ValueError
-        If the folder holds no such notebook, or an item matches none.
-    """
-    notebook_dir = Path(notebook_dir)
-    if not notebook_dir.is_dir():
-        raise FileNotFoundError(
-            f"Notebook folder {notebook_dir} does not exist. Pass {option} or run from the repository root."
-        )
-    available = sorted(notebook_dir.glob(pattern))
-    if not available:
-        raise ValueError(f"No {pattern} notebooks in {notebook_dir}.")
-    if wanted is None:
-        return available
-    if isinstance(wanted, str):
-        wanted = [wanted]
-    return match_notebooks(available, wanted, notebook_dir)
-
-
 def first_line(text: str, limit: int = MAX_LINE_CHARS) -> str:
     """The first non-blank line of ``text``, stripped and shortened, with
     what changes from run to run (IPython's cell file names, object
@@ -148,20 +90,3 @@ def open_kernel_log(path: Path) -> BinaryIO:
     to ``KernelManager.start_kernel``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     return path.open("wb")
-
-
-def log_tail(path: Path | None, lines: int = 15, *, limit: int = 4000) -> str:
-    """The last ``lines`` non-blank lines of a kernel log ('' when there is
-    none or it is empty), at most ``limit`` characters."""
-    if path is None:
-        return ""
-    try:
-        with path.open("rb") as fh:
-            fh.seek(0, os.SEEK_END)
-            size = fh.tell()
-            fh.seek(max(0, size - 64_000))
-            text = fh.read().decode("utf-8", "replace")
-    except OSError:
-        return ""
-    kept = [line.rstrip() for line in text.splitlines() if line.strip()][-lines:]
-    return "\n".join(kept)[-limit:]

@@ -1,5 +1,6 @@
 """The runner's time limits: one cell's and the whole notebook's
-(:func:`coursework.runner.run_notebook`), kept by nbclient's hooks."""
+(:func:`coursework.runner.run_notebook`), kept by nbclient's hooks; and the
+check of a timeout argument that the runner and the grader share."""
 
 from __future__ import annotations
 
@@ -50,12 +51,12 @@ class CellClock:
             raise NotebookTimeout
 
 
-def check_timeout(name: str, value: float | None) -> float | None:
-    """``value`` as float seconds (None: no limit); ValueError for anything else."""
-    if value is None:
+def check_timeout(name: str, value: float | None, *, none_ok: bool = True) -> float | None:
+    """``value`` as float seconds (None: no limit, unless ``none_ok`` is
+    False); ValueError for anything else, naming the argument ``name``."""
+    if value is None and none_ok:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValueError(
-            f"{name} must be a positive number of seconds (or None for no limit). Got {value!r} instead."
-        )
+        alternative = " (or None for no limit)" if none_ok else ""
+        raise ValueError(f"{name} must be a positive number of seconds{alternative}. Got {value!r} instead.")
     return float(value)

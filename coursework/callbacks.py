@@ -12,21 +12,18 @@ module imports Keras; ``import coursework`` alone does not.
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Sequence
 from typing import Any
 
 import keras
 import numpy as np
 
-from .config import HEADLESS_ENV
+from .config import HEADLESS_ENV, env_flag
 from .plotting.history import draw_history, select_metrics
 
 __all__ = ["HEADLESS_ENV", "LivePlot", "ParameterHistory", "is_headless"]
 
 
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off"}
 #: Backends that draw into files only; in a kernel they mean "do not display".
 _FILE_BACKENDS = {"agg", "cairo", "pdf", "pgf", "ps", "svg", "template"}
 
@@ -134,12 +131,12 @@ def is_headless() -> bool:
        e.g. ``MPLBACKEND=Agg``): headless.
     5. Otherwise (Jupyter's inline or widget backends, Colab): live.
     """
-    flag = os.environ.get(HEADLESS_ENV, "").strip().lower()
-    if flag in _TRUE:
+    flag = env_flag(HEADLESS_ENV)
+    if flag is True:
         return True
     if not _in_ipython_kernel():
         return True
-    if flag in _FALSE:
+    if flag is False:
         return False
     import matplotlib
 

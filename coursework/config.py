@@ -22,8 +22,10 @@ __all__ = [
     "HEADLESS_ENV",
     "SEED_ENV",
     "CAPTIONS_ENV",
+    "env_flag",
     "grading_mode",
     "captions_on",
+    "github_owner_repo",
     "colab_url",
 ]
 
@@ -51,18 +53,35 @@ SEED_ENV = "COURSEWORK_SEED"
 CAPTIONS_ENV = "COURSEWORK_CAPTIONS"
 
 
-def _flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def env_flag(name: str) -> bool | None:
+    """The true/false environment variable ``name``: True for
+    ``1``/``true``/``yes``/``on``, False for ``0``/``false``/``no``/``off``
+    (any case, spaces ignored), None when unset or anything else."""
+    value = os.environ.get(name, "").strip().lower()
+    return True if value in _TRUE else False if value in _FALSE else None
 
 
 def grading_mode() -> bool:
-    """True when ``COURSEWORK_GRADING`` is set to a true value (1/true/yes)."""
-    return _flag(GRADING_ENV)
+    """True when ``COURSEWORK_GRADING`` is set to a true value (1/true/yes/on)."""
+    return env_flag(GRADING_ENV) is True
 
 
 def captions_on() -> bool:
-    """True when ``COURSEWORK_CAPTIONS`` is set to a true value (1/true/yes)."""
-    return _flag(CAPTIONS_ENV)
+    """True when ``COURSEWORK_CAPTIONS`` is set to a true value (1/true/yes/on)."""
+    return env_flag(CAPTIONS_ENV) is True
+
+
+def github_owner_repo(url: str) -> str:
+    """``"owner/repo"`` of a GitHub repository's address.
+
+    >>> github_owner_repo("https://github.com/keras-course/keras-course/")
+    'keras-course/keras-course'
+    """
+    return url.removeprefix("https://github.com/").rstrip("/")
 
 
 def colab_url(notebook_path: str, *, branch: str = "main", repository: str = REPOSITORY_URL) -> str:
@@ -71,8 +90,7 @@ def colab_url(notebook_path: str, *, branch: str = "main", repository: str = REP
     >>> colab_url("notebooks/01_linear_classification.ipynb")
     'https://colab.research.google.com/github/keras-course/keras-course/blob/main/notebooks/01_linear_classification.ipynb'
     """
-    owner_repo = repository.removeprefix("https://github.com/").rstrip("/")
     return (
-        f"https://colab.research.google.com/github/{owner_repo}/blob/{branch}/"
+        f"https://colab.research.google.com/github/{github_owner_repo(repository)}/blob/{branch}/"
         f"{notebook_path.lstrip('/')}"
     )

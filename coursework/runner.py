@@ -54,7 +54,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._kernels import find_notebooks, first_line, kernel_env, log_tail, open_kernel_log
+from ._kernels import first_line, kernel_env, open_kernel_log
+from ._logs import log_tail
+from ._notebook_files import find_notebooks
 from ._time_limits import CellClock, NotebookTimeout, check_timeout
 from .config import HEADLESS_ENV, RESULTS_ENV
 from .results import HEADLINE_KEY, read_results

@@ -30,10 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..config import REPOSITORY_URL, STUDENT_REPOSITORY_URL
+from ..config import REPOSITORY_URL, STUDENT_REPOSITORY_URL, github_owner_repo
 
 __all__ = [
-    "NOTEBOOK_PATTERN",
     "CODE_STUB",
     "ReleaseError",
     "CourseNotebook",
@@ -46,8 +45,6 @@ __all__ = [
     "create_gradebook",
 ]
 
-#: The course notebooks inside ``notebooks/``: ``01_linear_classification.ipynb``...
-NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
 #: What replaces each solution region in the student version (nbgrader's
 #: ``ClearSolutions.code_stub``): it says what to do when run unanswered.
 CODE_STUB = '# YOUR CODE HERE\nraise NotImplementedError("replace this line with your answer")'
@@ -92,8 +89,9 @@ _STUDENT = STUDENT_REPOSITORY_URL.removeprefix("https://")
 def retarget(text: str) -> str:
     """``text`` with the instructor's repository replaced by the students'
     (in plain URLs, ``git+`` URLs and Colab addresses)."""
-    colab = re.compile(r"(colab\.research\.google\.com/github/)" + re.escape(_owner_repo(REPOSITORY_URL)) + r"/")
-    text = colab.sub(lambda m: m.group(1) + _owner_repo(STUDENT_REPOSITORY_URL) + "/", text)
+    instructor, student = github_owner_repo(REPOSITORY_URL), github_owner_repo(STUDENT_REPOSITORY_URL)
+    colab = re.compile(r"(colab\.research\.google\.com/github/)" + re.escape(instructor) + r"/")
+    text = colab.sub(lambda m: m.group(1) + student + "/", text)
     return _INSTRUCTOR.sub(_STUDENT, text)
 
 
@@ -109,10 +107,6 @@ def for_students(nb: Any) -> Any:
         if not (cell.get("cell_type") == "code" and "nbgrader" in cell.get("metadata", {})):
             cell.source = retarget(cell.source)
     return nb
-
-
-def _owner_repo(url: str) -> str:
-    return url.removeprefix("https://github.com/").rstrip("/")
 
 
 def has_graded_cells(nb: Any) -> bool:

@@ -16,8 +16,9 @@
     responsible gets an error output, every later code cell a "not run"
     error output and grading goes on, so the exercises before that cell
     keep their points (nbgrader alone would lose the whole submission);
-  - it records the kernel's process id and the running cell in
-    ``progress_dir`` (for the per-notebook time limit) and its findings in
+  - it records the kernel's process id and the running cell in the files
+    the spec names (``WorkerSpec.kernel_pid_file`` and ``cell_file``, for
+    the per-notebook time limit) and its findings in
     :data:`FINDINGS` (for the worker's report).
 
 * :class:`LimitOutputSize` runs after nbgrader's ``LimitOutput`` (which
@@ -59,7 +60,8 @@ def _label(cell: NotebookNode, index: int) -> str:
 class GradingExecute(Execute):
     """nbgrader's ``Execute`` with the judge, the limits and dead kernels handled."""
 
-    progress_dir = Unicode("", help="Folder for kernel.pid and cell (index of the running cell).").tag(config=True)
+    kernel_pid_file = Unicode("", help="WorkerSpec.kernel_pid_file: where the kernel's pid goes.").tag(config=True)
+    cell_file = Unicode("", help="WorkerSpec.cell_file: where the running cell's index goes.").tag(config=True)
     spec_file = Unicode("", help="The WorkerSpec JSON of this submission (sandbox, limits, judge context).").tag(
         config=True
     )
@@ -83,10 +85,12 @@ class GradingExecute(Execute):
         self._asked_exit = any(isinstance(p, dict) and p.get("source") == "ask_exit" and not p.get("keepkernel")
                                for p in payload)
 
-    def _write_progress(self, name: str, value: Any) -> None:
-        if self.progress_dir:
+    @staticmethod
+    def _write_progress(path: str, value: int) -> None:
+        """One of the worker's progress files (see :class:`~coursework.grading.spec.WorkerSpec`)."""
+        if path:
             try:
-                (Path(self.progress_dir) / name).write_text(f"{value}\n")
+                Path(path).write_text(f"{value}\n")
             except OSError:
                 pass
 
@@ -106,7 +110,7 @@ class GradingExecute(Execute):
         await Execute.async_start_new_kernel(self, **kwargs)
         pid = getattr(getattr(self.km, "provisioner", None), "pid", None)
         if pid:
-            self._write_progress("kernel.pid", pid)
+            self._write_progress(self.kernel_pid_file, pid)
 
     start_new_kernel = run_sync(async_start_new_kernel)
 
@@ -116,7 +120,7 @@ class GradingExecute(Execute):
         if self._stopped is not None:
             cell.outputs = [error_output(NOT_RUN, self._stopped)]
             return cell, resources
-        self._write_progress("cell", index)
+        self._write_progress(self.cell_file, index)
         if is_test(cell):
             self._judge_test(cell, index)
         else:

@@ -63,7 +63,8 @@ def _config(spec: WorkerSpec, spec_path: Path):  # -> traitlets Config
         CourseDirectory={"assignment_id": spec.assignment, "student_id": spec.student},
         GradingExecute={
             "timeout": int(spec.limits.cell_timeout),
-            "progress_dir": str(spec.root),
+            "kernel_pid_file": spec.kernel_pid_file,
+            "cell_file": spec.cell_file,
             "extra_arguments": ["--IPKernelApp.log_level=ERROR"],  # start-up chatter stays out
             "spec_file": str(spec_path),
             "judge_uid": -1 if uid is None else uid + JUDGE_UID_OFFSET,

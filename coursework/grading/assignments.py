@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .._kernels import find_notebooks, first_line
-from ._course_dir import NOTEBOOK_PATTERN, ReleaseError, for_students, generate_assignments, has_graded_cells
+from .._kernels import first_line
+from .._notebook_files import NOTEBOOK_PATTERN, find_notebooks
+from ._course_dir import ReleaseError, for_students, generate_assignments, has_graded_cells
 from .cells import grade_id, is_answer, is_test
 from .model import Exercise
 

@@ -44,8 +44,9 @@ from pathlib import Path
 from typing import Any
 
 from .._kernels import package_root
+from .._notebook_files import NOTEBOOK_PATTERN, find_notebooks, notebook_of
 from ..config import DATA_ENV
-from ._course_dir import CODE_STUB, NOTEBOOK_PATTERN
+from ._course_dir import CODE_STUB
 from .cells import is_answer
 from .model import SubmissionGrade
 
@@ -104,11 +105,11 @@ def template_source(released: Any) -> Any:
 def _match(file: Path, folder: Path) -> Path:
     """The course notebook in ``folder`` whose stem the file's name holds (the longest)."""
     available = sorted(folder.glob(NOTEBOOK_PATTERN))
-    matches = [p for p in available if p.stem in file.name]
-    if not matches:
+    match = notebook_of(file.name, available)
+    if match is None:
         names = ", ".join(p.name for p in available) or f"(none in {folder})"
         raise ValueError(f"{file.name} is not a course notebook: its name must contain one of {names}.")
-    return max(matches, key=lambda p: len(p.stem))
+    return match
 
 
 def _template(file: Path, templates: Path | None, tmp: Path) -> Path:
@@ -232,8 +233,6 @@ def format_check(check: Check) -> str:
 def _student_file(selector: str, folder: str | None) -> Path:
     """A path, or the notebook a number, stem or name selects in ``folder``
     (default: ``notebooks/`` when it exists, else the current folder)."""
-    from .._kernels import find_notebooks
-
     if Path(selector).is_file():
         return Path(selector)
     where = Path(folder) if folder else (Path("notebooks") if Path("notebooks").is_dir() else Path("."))

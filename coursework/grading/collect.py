@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .._kernels import first_line
+from .._notebook_files import copies_of
 
 __all__ = ["Submission", "Unreadable", "student_folders", "find_submission", "collect", "read_submission"]
 
@@ -48,11 +49,7 @@ def find_submission(folder: Path, name: str) -> tuple[Path | None, str | None]:
     for candidate in (folder / name, folder / stem / name):
         if candidate.is_file():
             return candidate, None
-    others = [
-        p
-        for p in sorted(folder.glob("*.ipynb")) + sorted(folder.glob("*/*.ipynb"))
-        if stem in p.name and ".ipynb_checkpoints" not in p.parts
-    ]
+    others = copies_of(name, sorted(folder.glob("*.ipynb")) + sorted(folder.glob("*/*.ipynb")))
     if len(others) == 1:
         return others[0], f"graded {others[0].relative_to(folder).as_posix()!r} as {name}"
     return None, None

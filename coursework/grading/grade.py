@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .._kernels import first_line, kernel_env
+from .._time_limits import check_timeout
 from .assignments import Assignment, prepare_course
 from .collect import Submission, Unreadable, find_class, read_submission
 from .cells import KERNEL_DIED, UNRESPONSIVE_MESSAGE
@@ -59,8 +60,7 @@ class _Batch:
 
 
 def _check_limits(timeout: Any, cell_timeout: Any, memory: Any, jobs: Any, scheduler: Any) -> None:
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
-        raise ValueError(f"timeout must be a positive number of seconds. Got {timeout!r} instead.")
+    check_timeout("timeout", timeout, none_ok=False)
     if isinstance(cell_timeout, bool) or not isinstance(cell_timeout, int) or cell_timeout < 1:
         raise ValueError(f"cell_timeout must be a whole number of seconds >= 1. Got {cell_timeout!r} instead.")
     if isinstance(memory, bool) or not isinstance(memory, int) or memory < 2**28:

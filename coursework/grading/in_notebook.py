@@ -24,13 +24,13 @@ grading or under the course runner the cell does nothing.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from ..config import HEADLESS_ENV, grading_mode
+from .._notebook_files import copies_of
+from ..config import HEADLESS_ENV, env_flag, grading_mode
 
 __all__ = ["check_notebook"]
 
@@ -53,7 +53,7 @@ def _colab_notebook(name: str, folder: Path) -> Path:
 def _saved_copy(name: str) -> Path:
     path = Path.cwd() / name
     if not path.is_file():
-        matches = sorted(Path.cwd().glob(f"*{Path(name).stem}*.ipynb"))
+        matches = copies_of(name, sorted(Path.cwd().glob("*.ipynb")))
         if len(matches) != 1:
             raise FileNotFoundError(f"No saved {name} in {Path.cwd()}: open the notebook from its folder, "
                                     f"or run `python -m coursework check PATH` in a terminal.")
@@ -70,7 +70,7 @@ def check_notebook(name: str) -> bool:
     grader will, with the visible tests only; print the verdict; return
     True when every visible test passes.  Does nothing while grading or
     under the course runner.  Never raises: a problem is printed."""
-    if grading_mode() or os.environ.get(HEADLESS_ENV, "").strip() == "1":
+    if grading_mode() or env_flag(HEADLESS_ENV):
         print("Check your work: skipped (this run is the grader's or the course runner's).")
         return True
     try:

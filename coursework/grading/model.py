@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .._notebook_files import selects
+
 __all__ = ["STATUSES", "Exercise", "SubmissionGrade", "ClassGrades"]
 
 #: What ``SubmissionGrade.status`` can be.
@@ -110,8 +112,6 @@ class ClassGrades:
     def result(self, student: str, notebook: str) -> SubmissionGrade:
         """The grade of one submission (``notebook``: name, stem or prefix)."""
         for r in self.results:
-            if r.student == student and (
-                r.notebook == notebook or Path(r.notebook).stem == notebook or r.notebook.startswith(notebook)
-            ):
+            if r.student == student and selects(notebook, r.notebook):
                 return r
         raise KeyError(f"no result for student {student!r} and notebook {notebook!r}")

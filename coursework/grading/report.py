@@ -6,7 +6,7 @@ import csv
 import os
 from pathlib import Path
 
-from .._kernels import log_tail
+from .._logs import log_tail
 from .model import STATUSES, ClassGrades, SubmissionGrade
 from .run import Outcome
 from .spec import GIB

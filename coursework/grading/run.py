@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from .._kernels import kernel_env
+from .._logs import HeadTail, head_and_tail
 from ..config import GRADING_ENV, HEADLESS_ENV, RESULTS_ENV
 from . import _warm
 from .cpu_share import cpu_share
@@ -116,23 +117,14 @@ class _Drain(threading.Thread):
     def __init__(self, pipe: Any) -> None:
         super().__init__(daemon=True)
         self.pipe = pipe
-        self.head, self.tail, self.dropped = bytearray(), bytearray(), 0
+        self.kept = HeadTail(_LOG_KEEP)
 
     def run(self) -> None:
-        half = _LOG_KEEP // 2
         for chunk in iter(lambda: self.pipe.read(65536), b""):
-            room = half - len(self.head)
-            if room > 0:
-                self.head += chunk[:room]
-                chunk = chunk[room:]
-            self.tail += chunk
-            if len(self.tail) > half:
-                self.dropped += len(self.tail) - half
-                del self.tail[: len(self.tail) - half]
+            self.kept.feed(chunk)
 
     def text(self) -> str:
-        middle = f"\n[... {self.dropped:,} bytes dropped ...]\n" if self.dropped else ""
-        return self.head.decode("utf-8", "replace") + middle + self.tail.decode("utf-8", "replace")
+        return self.kept.text()
 
 
 def _kill_group(pid: int | None) -> None:
@@ -166,7 +158,7 @@ def _start_worker(spec_path: Path, env: dict[str, str]) -> tuple[subprocess.Pope
     return proc, drain
 
 
-def _wait(proc: subprocess.Popen, drain: _Drain, timeout: float, root: Path) -> bool:
+def _wait(proc: subprocess.Popen, drain: _Drain, timeout: float, kernel_pid: Path) -> bool:
     """Wait for the worker; False when the time limit ran out (it and the
     kernel's sandbox are then killed)."""
     try:
@@ -174,51 +166,34 @@ def _wait(proc: subprocess.Popen, drain: _Drain, timeout: float, root: Path) -> 
         finished = True
     except subprocess.TimeoutExpired:
         finished = False
-        _kill_group(_read_int(root / "kernel.pid"))  # the sandbox dies with its first process
+        _kill_group(_read_int(kernel_pid))  # the sandbox dies with its first process
         _kill_group(proc.pid)
         proc.wait()
     drain.join(timeout=5)
     if drain.is_alive():  # a process the kernel started still holds the pipe
-        _kill_group(_read_int(root / "kernel.pid"))
+        _kill_group(_read_int(kernel_pid))
         drain.join(timeout=5)
     if not drain.is_alive():
         proc.stdout.close()  # type: ignore[union-attr]
     return finished
 
 
-def _run_cold(spec_path: Path, env: dict[str, str], timeout: float, root: Path,
+def _run_cold(spec_path: Path, env: dict[str, str], timeout: float, kernel_pid: Path,
               on_start: Callable[[int], None]) -> tuple[bool, str]:
     """A new ``python -m coursework.grading._worker``: (finished in time, its output)."""
     proc, drain = _start_worker(spec_path, env)
     on_start(proc.pid)
-    finished = _wait(proc, drain, timeout, root)
+    finished = _wait(proc, drain, timeout, kernel_pid)
     return finished, drain.text()
 
 
-def _log_text(path: Path) -> str:
-    """A worker's log file, keeping only its head and tail."""
-    try:
-        with path.open("rb") as fh:
-            size = fh.seek(0, os.SEEK_END)
-            fh.seek(0)
-            if size <= _LOG_KEEP:
-                return fh.read().decode("utf-8", "replace")
-            head = fh.read(_LOG_KEEP // 2)
-            fh.seek(size - _LOG_KEEP // 2)
-            tail = fh.read()
-    except OSError:
-        return ""
-    dropped = size - len(head) - len(tail)
-    return (head.decode("utf-8", "replace") + f"\n[... {dropped:,} bytes dropped ...]\n"
-            + tail.decode("utf-8", "replace"))
-
-
-def _wait_warm(warm: _warm.WarmWorker, pid: int, log: Path, timeout: float, root: Path) -> tuple[bool, str]:
+def _wait_warm(warm: _warm.WarmWorker, pid: int, log: Path, timeout: float,
+               kernel_pid: Path) -> tuple[bool, str]:
     """Wait for a worker forked by a warm process: (finished in time, its output)."""
     try:
         finished = warm.wait(timeout) is not None
         if not finished:
-            _kill_group(_read_int(root / "kernel.pid"))  # the sandbox dies with its first process
+            _kill_group(_read_int(kernel_pid))  # the sandbox dies with its first process
             _kill_group(pid)
             if warm.wait(30) is None:
                 raise OSError("the warm grading worker did not reap a killed worker")
@@ -226,10 +201,10 @@ def _wait_warm(warm: _warm.WarmWorker, pid: int, log: Path, timeout: float, root
         _kill_group(pid)
         _warm.discard()
         raise
-    return finished, _log_text(log)
+    return finished, head_and_tail(log, _LOG_KEEP)
 
 
-def _run_worker(spec_path: Path, env: dict[str, str], timeout: float, root: Path,
+def _run_worker(spec_path: Path, env: dict[str, str], timeout: float, kernel_pid: Path,
                 on_start: Callable[[int], None]) -> tuple[bool, str]:
     """Run the worker on ``spec_path``: forked from this thread's warm process
     (:mod:`._warm`), or a cold one when there is none or it cannot fork;
@@ -242,9 +217,9 @@ def _run_worker(spec_path: Path, env: dict[str, str], timeout: float, root: Path
         _warm.discard()
         warm, pid = None, None
     if warm is None or pid is None:
-        return _run_cold(spec_path, env, timeout, root, on_start)
+        return _run_cold(spec_path, env, timeout, kernel_pid, on_start)
     on_start(pid)
-    return _wait_warm(warm, pid, log, timeout, root)
+    return _wait_warm(warm, pid, log, timeout, kernel_pid)
 
 
 def _layout(job: Job, work: Path) -> WorkerSpec:
@@ -266,6 +241,7 @@ def _layout(job: Job, work: Path) -> WorkerSpec:
         root=str(root), assignment=job.assignment, student=STUDENT_ID, runtime=str(runtime),
         scratch=str(work / "scratch"), report=str(work / "report.json"), kernel_log=str(work / "kernel.log"),
         limits=job.limits, sandbox=sandbox, env=dict(job.env), judge_context=str(work / "judge_context.json"),
+        kernel_pid_file=str(root / "kernel.pid"), cell_file=str(root / "cell"),
     )
 
 
@@ -303,11 +279,12 @@ def run_submission(job: Job) -> Outcome:
         try:
             spec_path = work / "spec.json"
             spec_path.write_text(spec.to_json())
-            finished, log = _run_worker(spec_path, _worker_env(job.env), job.limits.timeout, Path(spec.root),
-                                        share.add if share is not None else (lambda pid: None))
+            on_start = share.add if share is not None else (lambda pid: None)
+            finished, log = _run_worker(spec_path, _worker_env(job.env), job.limits.timeout,
+                                        Path(spec.kernel_pid_file), on_start)
             graded, scores, report = _results(spec, job) if finished else (None, {}, None)
             kernel_log = Path(spec.kernel_log).read_bytes()[-200_000:] if Path(spec.kernel_log).exists() else b""
-            running = _read_int(Path(spec.root) / "cell")
+            running = _read_int(Path(spec.cell_file))
         finally:
             shutil.rmtree(spec.runtime, ignore_errors=True)
     status = "timeout" if not finished else ("finished" if graded is not None else "failed")

@@ -136,6 +136,11 @@ class WorkerSpec(_Json):
     ``kernel_log``: the kernel process's own stdout and stderr;
     ``judge_context``: a JSON file with the released notebook's lesson cells
     and its answer and test cells (:mod:`coursework.grading.judge.context`).
+    The worker's progress, read by the grader while it runs (the only files
+    both sides touch): ``kernel_pid_file``, the kernel's process id (killed
+    with its sandbox when the time limit runs out); ``cell_file``, the index
+    of the cell running now (named in a timeout's reason).  Each holds one
+    integer and a newline; '' writes nothing.
     """
 
     root: str
@@ -149,6 +154,8 @@ class WorkerSpec(_Json):
     sandbox: SandboxSpec | None = None
     env: dict[str, str] = field(default_factory=dict)
     judge_context: str = ""
+    kernel_pid_file: str = ""
+    cell_file: str = ""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._kernels import match_notebooks
+from .._notebook_files import match_notebooks
 from .gradebook import Gradebook
 from .roster import Roster
 

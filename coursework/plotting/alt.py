@@ -137,4 +137,4 @@ def install_display_hook() -> bool:
     """
     from .._figure_hook import install
 
-    return install()
+    return install(figure_mimebundle)

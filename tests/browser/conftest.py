@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from coursework.grading._course_dir import NOTEBOOK_PATTERN
+from coursework._notebook_files import NOTEBOOK_PATTERN
 from tests.conftest import REAL_MIRROR, REPO_ROOT
 
 from .jupyterlab import JupyterLab

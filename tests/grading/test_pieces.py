@@ -190,11 +190,25 @@ def test_format_summary():
 def test_worker_protocol_round_trips():
     spec = WorkerSpec(root="/r", assignment="a", student="s", runtime="/t", scratch="/w", report="/p",
                       kernel_log="/k", limits=Limits(memory=GIB), sandbox=SandboxSpec("bwrap", ("/usr",), uid=7),
-                      env={"A": "1"}, judge_context="/c.json")
+                      env={"A": "1"}, judge_context="/c.json", kernel_pid_file="/r/kernel.pid", cell_file="/r/cell")
     assert WorkerSpec.from_json(spec.to_json()) == spec
     report = WorkerReport(True, ("e",), 4, 123)
     assert WorkerReport.from_json(report.to_json()) == report
     assert Limits(memory=3 * GIB).memory_text() == "3 GB" and Limits(memory=GIB // 2).memory_text() == "512 MB"
+
+
+def test_the_worker_writes_its_progress_where_the_spec_says(tmp_path):
+    from coursework.grading._preprocessors import GradingExecute
+    from coursework.grading._worker import _config
+
+    spec = WorkerSpec(root=str(tmp_path), assignment="a", student="s", runtime="/t", scratch="/w", report="/p",
+                      kernel_log="/k", kernel_pid_file=str(tmp_path / "pid"), cell_file=str(tmp_path / "cell"))
+    execute = GradingExecute(config=_config(spec, tmp_path / "spec.json"))
+    assert (execute.kernel_pid_file, execute.cell_file) == (spec.kernel_pid_file, spec.cell_file)
+    execute._write_progress(execute.cell_file, 6)
+    execute._write_progress("", 7)  # no file named: nothing written
+    assert (tmp_path / "cell").read_text() == "6\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cell"]
 
 
 HOG = "import time\nchunks = []\nfor _ in range(200):\n    chunks.append(bytearray(8 * 2**20))\n    time.sleep(0.02)\ntime.sleep(30)"

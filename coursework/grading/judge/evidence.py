@@ -46,7 +46,9 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["NotGradable", "Handle", "MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "check_size", "dumps", "loads"]
+__all__ = [
+    "NotGradable", "Handle", "MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "check_size", "dumps", "is_keras_model", "loads",
+]
 
 #: Largest evidence text accepted, in characters (a 5000 x 10000 uint16 answer is 133 MB).
 MAX_BYTES = 400 * 2**20
@@ -118,7 +120,7 @@ def _keras_bytes(model: Any) -> str:
             return _b64(fh.read())
 
 
-def _is_keras_model(value: Any) -> bool:
+def is_keras_model(value: Any) -> bool:
     """A Keras model (Keras imported, and fully: the judge imports it in the
     background, and a half-imported Keras made no model)."""
     model = getattr(__import__("sys").modules.get("keras"), "Model", None)
@@ -167,7 +169,7 @@ class _Encoder:
                     return ragged
         if isinstance(value, np.generic) and kind.__module__ == "numpy" and value.dtype.kind in _NUMERIC_KINDS:
             return {"scalar": _npy(np.asarray(value))}
-        if _is_keras_model(value):
+        if is_keras_model(value):
             return {"model": _keras_bytes(value)}
         return self.other(value, lambda item: self.encode(item, depth + 1))
 

@@ -52,7 +52,7 @@ def _plain_attributes(value: Any) -> list:
 
     out = []
     for name, item in getattr(value, "__dict__", {}).items():
-        if name.startswith("_") or evidence._is_keras_model(item):
+        if name.startswith("_") or evidence.is_keras_model(item):
             continue
         try:
             out.append([name, json.loads(evidence.dumps(item, refuse, _FOLDER[0]))])
@@ -114,7 +114,7 @@ def _describe(names: list[str]) -> dict:
             out[name] = {"kind": "missing"}
             continue
         value = namespace[name]
-        if callable(value) and not evidence._is_keras_model(value):
+        if callable(value) and not evidence.is_keras_model(value):
             out[name] = {"kind": "function", "handle": _keep(value)["handle"]}
         else:
             out[name] = {"kind": "value", "value": _dump(value)}
