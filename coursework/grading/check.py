@@ -182,7 +182,7 @@ def check_submission(
     SandboxUnavailable
         ``sandbox=True`` and bubblewrap cannot run here.
     """
-    from .sandbox import SandboxUnavailable
+    from .execution.sandbox import SandboxUnavailable
 
     file = Path(file)
     if not file.is_file():
@@ -253,7 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("notebook", metavar="NOTEBOOK", help="your .ipynb file, or its number such as 03")
     parser.add_argument("--notebook-dir", help="where to look for NOTEBOOK (default: notebooks/ or .)")
     args = parser.parse_args(argv)
-    from .sandbox import SandboxUnavailable
+    from .execution.sandbox import SandboxUnavailable
 
     try:
         file = _student_file(args.notebook, args.notebook_dir)

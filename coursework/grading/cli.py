@@ -24,11 +24,11 @@ from collections.abc import Sequence
 from ..config import GRADING_ENV
 from ..lms.cli import add_export_options, prepare_export
 from ._course_dir import ReleaseError
-from .cluster import ClusterUnavailable
+from .execution.cluster import ClusterUnavailable
+from .execution.sandbox import SandboxUnavailable
+from .execution.spec import DEFAULT_CELL_TIMEOUT, DEFAULT_MEMORY, DEFAULT_TIMEOUT, GIB
 from .grade import grade_submissions
 from .report import format_summary, write_gradebook
-from .sandbox import SandboxUnavailable
-from .spec import DEFAULT_CELL_TIMEOUT, DEFAULT_MEMORY, DEFAULT_TIMEOUT, GIB
 
 __all__ = ["main"]
 

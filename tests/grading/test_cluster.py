@@ -13,7 +13,8 @@ import sys
 import pytest
 
 from coursework.__main__ import main as cli
-from coursework.grading import cluster, grade_submissions, write_gradebook
+from coursework.grading import grade_submissions, write_gradebook
+from coursework.grading.execution import cluster
 from tests.grading import synthetic
 from tests.grading.conftest import needs_sandbox
 

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from coursework.grading.cpu_share import cgroup_root, cpu_share
-from coursework.grading.sandbox import FIRST_UID, UID_RANGE, fresh_uid
+from coursework.grading.execution.cpu_share import cgroup_root, cpu_share
+from coursework.grading.execution.sandbox import FIRST_UID, UID_RANGE, fresh_uid
 
 needs_cgroups = pytest.mark.skipif(cgroup_root() is None, reason="needs root and a writable cpu cgroup controller")
 BUSY = "import os, time\nif os.fork() == 0:\n    os.setsid()\nend = time.time() + 30\nwhile time.time() < end:\n    pass"

@@ -19,10 +19,10 @@ from coursework.grading.collect import find_submission
 from coursework.grading.grade import _failure
 from coursework.grading.repair import repair
 from coursework.grading.report import NO_SANDBOX_NOTE
-from coursework.grading.run import Outcome
+from coursework.grading.execution.run import Outcome
 from coursework.grading.score import explain
-from coursework.grading.spec import GIB, Limits, SandboxSpec, WorkerReport, WorkerSpec
-from coursework.grading.watch import MemoryWatch, process_tree, resident_bytes
+from coursework.grading.execution.spec import GIB, Limits, SandboxSpec, WorkerReport, WorkerSpec
+from coursework.grading.execution.watch import MemoryWatch, process_tree, resident_bytes
 from tests.grading import synthetic
 
 
@@ -198,8 +198,8 @@ def test_worker_protocol_round_trips():
 
 
 def test_the_worker_writes_its_progress_where_the_spec_says(tmp_path):
-    from coursework.grading._preprocessors import GradingExecute
-    from coursework.grading._worker import _config
+    from coursework.grading.execution.preprocessors import GradingExecute
+    from coursework.grading.execution.worker import _config
 
     spec = WorkerSpec(root=str(tmp_path), assignment="a", student="s", runtime="/t", scratch="/w", report="/p",
                       kernel_log="/k", kernel_pid_file=str(tmp_path / "pid"), cell_file=str(tmp_path / "cell"))

@@ -9,10 +9,10 @@ import pytest
 
 from coursework.__main__ import main as cli
 from coursework.grading import SandboxUnavailable, grade_submissions
-from coursework.grading import sandbox as sandbox_module
+from coursework.grading.execution import sandbox as sandbox_module
 from coursework.grading.report import NO_SANDBOX_NOTE
-from coursework.grading.sandbox import HOME, bwrap_argv, kernel_environment, sandbox_spec, shim_argv
-from coursework.grading.spec import Limits, SandboxSpec
+from coursework.grading.execution.sandbox import HOME, bwrap_argv, kernel_environment, sandbox_spec, shim_argv
+from coursework.grading.execution.spec import Limits, SandboxSpec
 from tests.grading import synthetic
 from tests.grading.conftest import SANDBOX_PROBLEM, needs_sandbox
 

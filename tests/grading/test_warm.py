@@ -1,4 +1,4 @@
-"""The warm worker process (``coursework.grading._warm``): nbgrader imported
+"""The warm worker process (``coursework.grading.execution.warm``): nbgrader imported
 once, a fresh child forked for each submission, that child's output in its
 own log file, its exit status reported, and no process left behind."""
 
@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import os
 
-from coursework.grading import _warm
-from coursework.grading.run import _worker_env
+from coursework.grading.execution import warm as _warm
+from coursework.grading.execution.run import _worker_env
 
 
 def test_each_submission_gets_a_fresh_child_of_one_warm_process(tmp_path):

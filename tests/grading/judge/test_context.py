@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from coursework.grading.judge.context import free_names, lesson_context
+from coursework.grading.execution.judge.context import free_names, lesson_context
 
 LESSON = [
     "import os\ntry:\n    import coursework\nexcept ImportError:\n    import sys\n",

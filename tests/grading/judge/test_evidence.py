@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 
-from coursework.grading.judge.evidence import MAX_DEPTH, Handle, NotGradable, dumps, loads
+from coursework.grading.execution.judge.evidence import MAX_DEPTH, Handle, NotGradable, dumps, loads
 
 
 def _refuse(obj, encode=None):

@@ -10,9 +10,9 @@ import sys
 
 import pytest
 
-from coursework.grading.judge import probe
-from coursework.grading.judge.session import JudgeSession
-from coursework.grading.spec import Limits
+from coursework.grading.execution.judge import probe
+from coursework.grading.execution.judge.session import JudgeSession
+from coursework.grading.execution.spec import Limits
 
 LESSON = ["import numpy as np", "INPUTS = np.array([1.0, 2.0])\ndef twice(x):\n    return 2 * x"]
 

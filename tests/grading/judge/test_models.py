@@ -10,7 +10,7 @@ import keras
 import numpy as np
 import pytest
 
-from coursework.grading.judge.evidence import NotGradable, dumps, loads
+from coursework.grading.execution.judge.evidence import NotGradable, dumps, loads
 
 
 def _refuse(obj, encode=None):

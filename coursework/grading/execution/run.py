@@ -9,18 +9,18 @@ the course package is installed, in parallel with others, or on a remote
 worker.
 
 Inside: a private nbgrader course directory is built from the template,
-the worker (:mod:`coursework.grading._worker`) runs nbgrader's
+the worker (:mod:`coursework.grading.execution.worker`) runs nbgrader's
 ``autograde`` in a process of its own (its own process group, killed as a
 whole when the per-notebook limit ``Limits.timeout`` runs out, and its own
-CPU share, :mod:`~coursework.grading.cpu_share`), and the kernel and the
+CPU share, :mod:`~coursework.grading.execution.cpu_share`), and the kernel and the
 judge it starts run in sandboxes.  The worker is forked from the
 calling thread's warm process, which has nbgrader imported already
-(:mod:`coursework.grading._warm`), or, where there is none, started cold as
-``python -m coursework.grading._worker``.  Only the head and tail of the
+(:mod:`coursework.grading.execution.warm`), or, where there is none, started cold as
+``python -m coursework.grading.execution.worker``.  Only the head and tail of the
 worker's output are kept.
 
 :class:`Runner` says where the runs of a batch go: :func:`local_runner`
-(threads here) or :func:`coursework.grading.cluster.cluster_runner` (a Dask
+(threads here) or :func:`coursework.grading.execution.cluster.cluster_runner` (a Dask
 cluster).
 """
 
@@ -42,10 +42,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._kernels import kernel_env
-from .._logs import HeadTail, head_and_tail
-from ..config import GRADING_ENV, HEADLESS_ENV, RESULTS_ENV
-from . import _warm
+from ..._kernels import kernel_env
+from ..._logs import HeadTail, head_and_tail
+from ...config import GRADING_ENV, HEADLESS_ENV, RESULTS_ENV
+from . import warm as _warm
 from .cpu_share import cpu_share
 from .sandbox import fresh_uid
 from .spec import Limits, SandboxSpec, WorkerReport, WorkerSpec
@@ -64,7 +64,7 @@ class Job:
     ``notebook`` is the submission (notebook JSON, already repaired),
     ``gradebook`` the template ``gradebook.db``; ``judge_context`` the
     released notebook's cells for the judge (JSON, see
-    :func:`coursework.grading.judge.context.lesson_context`); ``env`` holds
+    :func:`coursework.grading.execution.judge.context.lesson_context`); ``env`` holds
     extra variables for the kernel; ``index`` numbers the job within its batch.
     """
 
@@ -145,7 +145,7 @@ def _read_int(path: Path) -> int | None:
 
 def _start_worker(spec_path: Path, env: dict[str, str]) -> tuple[subprocess.Popen, _Drain]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "coursework.grading._worker", str(spec_path)],
+        [sys.executable, "-m", "coursework.grading.execution.worker", str(spec_path)],
         cwd=spec_path.parent,
         env=env,
         stdin=subprocess.DEVNULL,
@@ -180,7 +180,7 @@ def _wait(proc: subprocess.Popen, drain: _Drain, timeout: float, kernel_pid: Pat
 
 def _run_cold(spec_path: Path, env: dict[str, str], timeout: float, kernel_pid: Path,
               on_start: Callable[[int], None]) -> tuple[bool, str]:
-    """A new ``python -m coursework.grading._worker``: (finished in time, its output)."""
+    """A new ``python -m coursework.grading.execution.worker``: (finished in time, its output)."""
     proc, drain = _start_worker(spec_path, env)
     on_start(proc.pid)
     finished = _wait(proc, drain, timeout, kernel_pid)

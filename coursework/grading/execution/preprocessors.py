@@ -4,7 +4,7 @@
 
   - lesson and answer cells run in the student's (sandboxed) kernel, as in
     nbgrader; **test cells never do**: the judge runs each one in its own
-    process (:mod:`coursework.grading.judge`), asking the kernel for
+    process (:mod:`coursework.grading.execution.judge`), asking the kernel for
     evidence (values, calls of the student's functions) through probes,
     and the cell gets what the student's code printed during those calls
     (as if the cell had run in the kernel: text on stderr still costs the
@@ -38,8 +38,8 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Integer, Unicode
 
-from .cells import KERNEL_DIED, KERNEL_DIED_MESSAGE, MEMORY, NOT_RUN, TIMEOUT, UNRESPONSIVE_MESSAGE
-from .cells import error_output, grade_id, is_answer, is_test
+from ..cells import KERNEL_DIED, KERNEL_DIED_MESSAGE, MEMORY, NOT_RUN, TIMEOUT, UNRESPONSIVE_MESSAGE
+from ..cells import error_output, grade_id, is_answer, is_test
 from .judge.kernel_probe import KernelProbe
 from .judge.session import JudgeFailed, JudgeSession
 
@@ -71,7 +71,7 @@ class GradingExecute(Execute):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # nbgrader's Execute passes AsyncKernelManager as an argument, which beats configuration
-        from ._kernel_manager import GradingKernelManager
+        from .kernel_manager import GradingKernelManager
 
         self.kernel_manager_class = GradingKernelManager
         self._asked_exit = False
@@ -87,7 +87,7 @@ class GradingExecute(Execute):
 
     @staticmethod
     def _write_progress(path: str, value: int) -> None:
-        """One of the worker's progress files (see :class:`~coursework.grading.spec.WorkerSpec`)."""
+        """One of the worker's progress files (see :class:`~coursework.grading.execution.spec.WorkerSpec`)."""
         if path:
             try:
                 Path(path).write_text(f"{value}\n")

@@ -1,7 +1,7 @@
 """The typed protocol between the grader and its autograde worker.
 
-The "run one submission" stage (:mod:`coursework.grading.run`) starts
-``python -m coursework.grading._worker SPEC.json`` in a subprocess of its
+The "run one submission" stage (:mod:`coursework.grading.execution.run`) starts
+``python -m coursework.grading.execution.worker SPEC.json`` in a subprocess of its
 own; the worker drives nbgrader's ``autograde`` (outside the sandbox) and the
 kernel it starts (inside).  Everything the worker needs is one
 :class:`WorkerSpec`, written as JSON; everything it found out comes back as
@@ -93,7 +93,7 @@ class Limits(_Json):
 
 @dataclass(frozen=True)
 class SandboxSpec(_Json):
-    """The bubblewrap sandbox of one kernel (see :mod:`coursework.grading.sandbox`).
+    """The bubblewrap sandbox of one kernel (see :mod:`coursework.grading.execution.sandbox`).
 
     Attributes
     ----------
@@ -135,7 +135,7 @@ class WorkerSpec(_Json):
     there is no sandbox.  ``report``: where the :class:`WorkerReport` goes;
     ``kernel_log``: the kernel process's own stdout and stderr;
     ``judge_context``: a JSON file with the released notebook's lesson cells
-    and its answer and test cells (:mod:`coursework.grading.judge.context`).
+    and its answer and test cells (:mod:`coursework.grading.execution.judge.context`).
     The worker's progress, read by the grader while it runs (the only files
     both sides touch): ``kernel_pid_file``, the kernel's process id (killed
     with its sandbox when the time limit runs out); ``cell_file``, the index

@@ -2,12 +2,12 @@
 process forked for each submission.
 
 Importing nbgrader and what it pulls in (nbconvert, SQLAlchemy, setuptools,
-jsonschema...) costs a cold ``python -m coursework.grading._worker`` about
+jsonschema...) costs a cold ``python -m coursework.grading.execution.worker`` about
 2 s of CPU, for each submission.  Instead, each job slot (a thread of the
 local pool, or of a Dask worker) keeps one *warm* process,
-``python -m coursework.grading._warm``, that imports all that once and then,
+``python -m coursework.grading.execution.warm``, that imports all that once and then,
 for each submission, forks a child that runs
-:func:`coursework.grading._worker.main` on the submission's spec and exits.
+:func:`coursework.grading.execution.worker.main` on the submission's spec and exits.
 The warm process itself runs nothing a submission sent, only forks; each
 child is what the cold worker was: its own session and process group
 (killed as a whole at the time limit), its own environment (the job's),
@@ -40,14 +40,15 @@ WARM_ENV = "COURSEWORK_WARM_WORKER"
 
 def _preload() -> None:
     """Import everything a worker imports (the fork inherits it)."""
-    from . import _worker  # noqa: F401  (also keeps jsonschema's slow optional import out)
+    from . import worker  # noqa: F401  (also keeps jsonschema's slow optional import out)
     from nbclient import NotebookClient  # noqa: F401
     from nbgrader.converters import Autograde  # noqa: F401
     from nbgrader.coursedir import CourseDirectory  # noqa: F401
     from nbgrader.preprocessors import Execute, LimitOutput  # noqa: F401
     from sqlalchemy.dialects.sqlite import pysqlite  # noqa: F401
 
-    from . import _course_dir, _kernel_manager, _preprocessors  # noqa: F401
+    from .. import _course_dir  # noqa: F401
+    from . import kernel_manager, preprocessors  # noqa: F401
 
 
 def _child(request: dict[str, Any]) -> None:
@@ -64,7 +65,7 @@ def _child(request: dict[str, Any]) -> None:
         os.environ.clear()
         os.environ.update(request["env"])
         os.chdir(os.path.dirname(request["spec"]))
-        from ._worker import main
+        from .worker import main
 
         code = main([request["spec"]])
     except BaseException:  # noqa: BLE001 (the child must never return into the loop)
@@ -79,7 +80,7 @@ def _child(request: dict[str, Any]) -> None:
 
 def serve() -> None:
     """The warm process's loop (see the module doc)."""
-    from ._worker import die_with_parent
+    from .worker import die_with_parent
 
     die_with_parent()  # with the thread that started it
     _preload()
@@ -102,7 +103,7 @@ class WarmWorker:
 
     def __init__(self, env: dict[str, str]) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "coursework.grading._warm"], env=env, stdin=subprocess.PIPE,
+            [sys.executable, "-m", "coursework.grading.execution.warm"], env=env, stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True,
         )
         self._buffer = b""

@@ -8,13 +8,13 @@ nbgrader's ``Execute`` (an nbclient ``NotebookClient``) creates it from
 * the transport is ZeroMQ's ``ipc`` (Unix sockets in the runtime folder,
   which the sandbox shares), so the kernel needs no network;
 * the command is ``bwrap ... -- python -I -S -c SHIM ... -- python -m
-  ipykernel_launcher -f CONNECTION_FILE`` (:mod:`coursework.grading.sandbox`);
+  ipykernel_launcher -f CONNECTION_FILE`` (:mod:`coursework.grading.execution.sandbox`);
   without a sandbox, only the kernel command;
 * interrupts are sent as ``interrupt_request`` messages (a signal to
   ``bwrap`` would not reach the kernel);
 * the environment is reduced to what a kernel needs, its working folder is
   an empty scratch folder, its stdout and stderr go to the kernel log;
-* a :class:`~coursework.grading.watch.MemoryWatch` stops the process tree
+* a :class:`~coursework.grading.execution.watch.MemoryWatch` stops the process tree
   above ``Limits.memory``; :attr:`memory_exceeded` then holds the size seen.
 """
 

@@ -38,7 +38,7 @@ class JudgeSession:
 
     def __init__(self, sandbox: SandboxSpec | None, limits: Limits, work: Path, env: dict[str, str],
                  evidence: str | None = None) -> None:
-        argv = [sys.executable, "-m", "coursework.grading.judge.process"]
+        argv = [sys.executable, "-m", "coursework.grading.execution.judge.process"]
         if sandbox is not None:
             work.mkdir(parents=True, exist_ok=True)
             etc = write_etc(work, sandbox.uid)

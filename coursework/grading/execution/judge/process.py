@@ -1,4 +1,4 @@
-"""The judge: ``python -m coursework.grading.judge.process``, in a sandbox of its own.
+"""The judge: ``python -m coursework.grading.execution.judge.process``, in a sandbox of its own.
 
 It runs each test cell of a notebook (hidden tests included) in *its own*
 interpreter, where no student code ever runs: libraries, lesson helpers and

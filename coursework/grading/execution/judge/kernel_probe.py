@@ -2,7 +2,7 @@
 
 Each request (``describe`` some names, ``call`` a function) is written to a
 file in the kernel's runtime folder, and one line of code sent to the kernel
-calls :func:`coursework.grading.judge.probe.serve` on it; the kernel writes
+calls :func:`coursework.grading.execution.judge.probe.serve` on it; the kernel writes
 its answer to another file, which is passed to the judge *unread* (beyond
 its size): the judge is the one that parses what a kernel wrote.  While the kernel works, a callback to a judge function
 arrives as an ``input()`` request on the kernel's stdin channel and is
@@ -22,7 +22,7 @@ from typing import Any
 
 from jupyter_core.utils import run_sync
 
-from ..cells import KERNEL_DIED_MESSAGE
+from ...cells import KERNEL_DIED_MESSAGE
 from ..spec import WorkerSpec
 from .evidence import MAX_BYTES
 from .probe import PROMPT
@@ -64,7 +64,7 @@ class KernelProbe:
         request.write_text(json.dumps(message), encoding="utf-8")
         if self.uid is not None:
             os.chown(request, self.uid, self.uid)
-        code = (f"__import__('coursework.grading.judge.probe', fromlist=['serve'])"
+        code = (f"__import__('coursework.grading.execution.judge.probe', fromlist=['serve'])"
                 f".serve({str(request)!r}, {str(response)!r})")
         try:
             start, self.callback_seconds = time.monotonic(), 0.0

@@ -2,7 +2,7 @@
 
 The grader sends each question as a small request file and one line of code
 calling :func:`serve` in the student's kernel; the answer goes to a response
-file as JSON with :mod:`evidence <coursework.grading.judge.evidence>` texts
+file as JSON with :mod:`evidence <coursework.grading.execution.judge.evidence>` texts
 inside.  Nothing here is trusted: the student's code runs in this
 interpreter and can change any of it.  That only changes what the kernel
 *answers*; the judge reads the answers as plain data and compares them with

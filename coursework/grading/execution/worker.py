@@ -1,21 +1,21 @@
-"""Autograde ONE submission: ``python -m coursework.grading._worker SPEC.json``.
+"""Autograde ONE submission: ``python -m coursework.grading.execution.worker SPEC.json``.
 
-The "run one submission" stage (:mod:`coursework.grading.run`) starts this
+The "run one submission" stage (:mod:`coursework.grading.execution.run`) starts this
 module in a subprocess of its own, so that it can enforce a wall-clock limit
 per notebook and survive anything that happens to nbgrader.  SPEC.json is a
-:class:`~coursework.grading.spec.WorkerSpec`: the private course directory
+:class:`~coursework.grading.execution.spec.WorkerSpec`: the private course directory
 already holds ``gradebook.db`` (from ``generate_assignment`` on the source
 notebook) and the submission under ``submitted/<student>/<assignment>/``.
 
 This process is the kernel's *driver* and stays outside the sandbox (it
 holds the gradebook and the hidden tests); the kernel it starts runs inside
-(:class:`~coursework.grading._kernel_manager.GradingKernelManager`).
+(:class:`~coursework.grading.execution.kernel_manager.GradingKernelManager`).
 nbgrader's ``Autograde`` converter runs with its usual preprocessors, except
 that ``Execute`` is replaced by
-:class:`~coursework.grading._preprocessors.GradingExecute` and
-:class:`~coursework.grading._preprocessors.LimitOutputSize` follows
+:class:`~coursework.grading.execution.preprocessors.GradingExecute` and
+:class:`~coursework.grading.execution.preprocessors.LimitOutputSize` follows
 ``LimitOutput``.  The scores go to the gradebook, the executed notebook to
-``autograded/``, a :class:`~coursework.grading.spec.WorkerReport` to
+``autograded/``, a :class:`~coursework.grading.execution.spec.WorkerReport` to
 ``spec.report``; nbgrader's log goes to stdout.
 
 Exit status: 0 when nbgrader finished, 1 when it gave up (the report says why).
@@ -55,7 +55,7 @@ def die_with_parent() -> None:
 
 
 def _config(spec: WorkerSpec, spec_path: Path):  # -> traitlets Config
-    from ._course_dir import nbgrader_config
+    from .._course_dir import nbgrader_config
 
     uid = spec.sandbox.uid if spec.sandbox is not None else None
     return nbgrader_config(
@@ -81,8 +81,8 @@ def autograde(spec: WorkerSpec, spec_path: Path) -> WorkerReport:
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.preprocessors import Execute, LimitOutput
 
-    from ._course_dir import NbgraderLog
-    from ._preprocessors import FINDINGS, GradingExecute, LimitOutputSize
+    from .._course_dir import NbgraderLog
+    from .preprocessors import FINDINGS, GradingExecute, LimitOutputSize
 
     config = _config(spec, spec_path)
     with NbgraderLog() as log:
@@ -114,7 +114,7 @@ def autograde(spec: WorkerSpec, spec_path: Path) -> WorkerReport:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1:
-        print("usage: python -m coursework.grading._worker SPEC.json", file=sys.stderr)
+        print("usage: python -m coursework.grading.execution.worker SPEC.json", file=sys.stderr)
         return 2
     die_with_parent()
     spec_path = Path(argv[0])

@@ -26,7 +26,7 @@ where user namespaces are allowed and as root in CI:
   starts (so ``RLIMIT_NPROC``, which root ignores, applies), with
   ``no_new_privs`` set by bubblewrap.
 
-Memory is watched from outside (:mod:`coursework.grading.watch`).
+Memory is watched from outside (:mod:`coursework.grading.execution.watch`).
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ import threading
 from collections.abc import Mapping
 from pathlib import Path
 
-from .._kernels import package_root
-from ..config import DATA_ENV
+from ..._kernels import package_root
+from ...config import DATA_ENV
 from .spec import Limits, SandboxSpec
 
 __all__ = ["HOME", "INSTALL_HINT", "SandboxUnavailable", "sandbox_spec", "bwrap_argv", "shim_argv",
@@ -105,7 +105,7 @@ def _python_paths() -> list[str]:
     if user_site and user_site in sys.path and Path(user_site).is_dir():
         paths.add(user_site)
     root = package_root()
-    paths.add(str((root / "coursework") if root else Path(__file__).resolve().parents[1]))
+    paths.add(str((root / "coursework") if root else Path(__file__).resolve().parents[2]))
     for path in list(paths):
         paths.add(os.path.realpath(path))
     return sorted(paths)

@@ -1,7 +1,7 @@
 """Run the submissions of a batch on a Dask distributed cluster.
 
 ``grade --scheduler tcp://HOST:8786`` sends each submission's run (stage 3,
-:func:`~coursework.grading.run.run_submission`) to the workers of a running
+:func:`~coursework.grading.execution.run.run_submission`) to the workers of a running
 Dask scheduler (https://distributed.dask.org); collecting, repairing,
 scoring and writing stay on this machine::
 
@@ -9,9 +9,9 @@ scoring and writing stay on this machine::
     dask worker tcp://HOST:8786 --nthreads 2        # on each grading machine
     python -m coursework grade submissions/ --scheduler tcp://HOST:8786
 
-The workers need no shared filesystem: a :class:`~coursework.grading.run.Job`
+The workers need no shared filesystem: a :class:`~coursework.grading.execution.run.Job`
 carries the submission and the gradebook template as data and the
-:class:`~coursework.grading.run.Outcome` brings back the graded notebook,
+:class:`~coursework.grading.execution.run.Outcome` brings back the graded notebook,
 the scores and the logs.  Each worker needs the course package (the same
 version), nbgrader and, unless ``--no-sandbox``, bubblewrap: it runs the very
 subprocess and sandbox a local run does, with the sandbox built for *its*
@@ -31,7 +31,7 @@ import functools
 from collections.abc import Iterator
 from typing import Any
 
-from .._kernels import first_line, kernel_env
+from ..._kernels import first_line, kernel_env
 from .run import Job, Outcome, Runner, run_submission
 from .sandbox import SandboxUnavailable, sandbox_spec
 from .spec import SandboxSpec
@@ -57,7 +57,7 @@ def _worker_sandbox(env: tuple[tuple[str, str], ...]) -> SandboxSpec:
 
 
 def run_on_worker(job: Job) -> Outcome:
-    """:func:`~coursework.grading.run.run_submission` on a Dask worker, in
+    """:func:`~coursework.grading.execution.run.run_submission` on a Dask worker, in
     the sandbox of the worker's machine when ``job`` asks for one."""
     if job.sandbox is not None:
         job = dataclasses.replace(job, sandbox=_worker_sandbox(tuple(sorted(job.env.items()))))
@@ -66,7 +66,7 @@ def run_on_worker(job: Job) -> Outcome:
 
 def _probe_worker(env: dict[str, str], sandbox: bool) -> SandboxSpec | None:
     """Run on each worker before the batch: can it grade?"""
-    import coursework.grading._worker  # noqa: F401 (the package and nbgrader are there)
+    import coursework.grading.execution.worker  # noqa: F401 (the package and nbgrader are there)
     import nbgrader  # noqa: F401
 
     return _worker_sandbox(tuple(sorted(env.items()))) if sandbox else None
@@ -110,7 +110,7 @@ def _check_workers(client: Any, env: dict[str, str], sandbox: bool) -> SandboxSp
 
 @contextlib.contextmanager
 def cluster_runner(address: str, env: dict[str, str], *, sandbox: bool = True) -> Iterator[Runner]:
-    """A :class:`~coursework.grading.run.Runner` on the Dask cluster whose
+    """A :class:`~coursework.grading.execution.run.Runner` on the Dask cluster whose
     scheduler is at ``address``; ``env``: the kernels' extra variables.
 
     At most twice as many runs as the cluster has worker threads are
