@@ -7,11 +7,11 @@ tools (formgrader, JupyterHub's nbgrader integration) work on them too.
 This subpackage wraps nbgrader for a course kept as a flat folder of
 notebooks:
 
-* ``python -m coursework release`` (:mod:`~coursework.grading.release`,
-  :mod:`~coursework.grading.bundle`): nbgrader's ``generate_assignment`` ->
+* ``python -m coursework release`` (:mod:`~coursework.grading.distribution.student_versions`,
+  :mod:`~coursework.grading.distribution.bundle`): nbgrader's ``generate_assignment`` ->
   the student versions, or a self-contained student course to publish;
 * ``python -m coursework grade SUBMISSIONS_DIR``
-  (:mod:`~coursework.grading.cli`): a pipeline (:mod:`~coursework.grading.grade`)
+  (:mod:`~coursework.commands.grade`): a pipeline (:mod:`~coursework.grading.grade`)
   of stages, one module each -- :mod:`~coursework.grading.collect`,
   :mod:`~coursework.grading.assignments`, :mod:`~coursework.grading.execution.run`
   (nbgrader's ``autograde`` in a worker, the kernel in a bubblewrap sandbox:
@@ -41,7 +41,7 @@ from .execution.spec import (
 )
 from .grade import grade_submissions
 from .model import STATUSES, ClassGrades, Exercise, SubmissionGrade
-from .release import release
+from .distribution.student_versions import release
 from .report import format_summary, write_gradebook
 
 __all__ = [

@@ -13,7 +13,7 @@ never in the student's kernel.  A broken or hostile submission never stops the b
 :data:`~coursework.grading.model.STATUSES`).  Only the runs leave this
 thread: to ``jobs`` threads here, or to the workers of a Dask cluster
 (:mod:`~coursework.grading.execution.cluster`); preparing and scoring stay here.  The command line is
-:mod:`coursework.grading.cli`; the instructor's guide ``docs/instructors.md``.
+:mod:`coursework.commands.grade`; the instructor's guide ``docs/instructors.md``.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from coursework.config import REPOSITORY_URL, STUDENT_REPOSITORY_URL
-from coursework.grading.bundle import MARKER, write_bundle
+from coursework.grading.distribution.bundle import MARKER, write_bundle
 from tests.conftest import REPO_ROOT
 from tests.grading.conftest import needs_sandbox
 from tests.leaks import leaks, secret_lines

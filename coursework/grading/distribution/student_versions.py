@@ -26,9 +26,9 @@ The student version has
 The sources are never edited.  The output is deterministic: nbgrader's
 checksums are MD5s of the cell contents, cell ids are the source's, and
 files are written with ``nbformat.write``, so running the command twice
-gives identical bytes.  ``--bundle`` (:mod:`coursework.grading.bundle`)
+gives identical bytes.  ``--bundle`` (:mod:`coursework.grading.distribution.bundle`)
 writes the whole student course: see ``docs/instructors.md``,
-"Distribution".  The command line is :mod:`coursework.grading.release_cli`.
+"Distribution".  The command line is :mod:`coursework.commands.release`.
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from .._notebook_files import NOTEBOOK_PATTERN, find_notebooks
-from ._course_dir import ReleaseError, for_students, generate_assignments
+from ..._notebook_files import NOTEBOOK_PATTERN, find_notebooks
+from .._course_dir import ReleaseError, for_students, generate_assignments
 
 __all__ = ["STUDENT_BUILD", "release"]
 

@@ -30,10 +30,10 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from .._kernels import package_root
-from ..config import STUDENT_REPOSITORY_URL
-from ._course_dir import retarget
-from .release import release
+from ..._kernels import package_root
+from ...config import STUDENT_REPOSITORY_URL
+from .._course_dir import retarget
+from .student_versions import release
 
 __all__ = ["MARKER", "REPOSITORY_FILES", "write_bundle"]
 
@@ -168,7 +168,7 @@ def write_bundle(
         repository (or holds it), or it is a non-empty folder that a previous
         bundle did not write.
     FileNotFoundError, ReleaseError
-        As :func:`~coursework.grading.release.release`.
+        As :func:`~coursework.grading.distribution.student_versions.release`.
     """
     root = package_root()
     if root is None or not (root / "pyproject.toml").is_file():

@@ -1,6 +1,6 @@
 """Command line of ``python -m coursework release``: the student versions
-(:func:`coursework.grading.release.release`) or, with ``--bundle``, the
-student course (:func:`coursework.grading.bundle.write_bundle`).
+(:func:`coursework.grading.distribution.student_versions.release`) or, with ``--bundle``, the
+student course (:func:`coursework.grading.distribution.bundle.write_bundle`).
 
 Options, messages and exit codes only; it sits above both modules, so
 neither imports the other's command line.
@@ -12,8 +12,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from ._course_dir import ReleaseError
-from .release import STUDENT_BUILD, release
+from ..grading._course_dir import ReleaseError
+from ..grading.distribution.student_versions import STUDENT_BUILD, release
 
 __all__ = ["main"]
 
@@ -45,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--site adds the site to the student course: pass --bundle DIR too")
     try:
         if args.bundle:
-            from .bundle import write_bundle
+            from ..grading.distribution.bundle import write_bundle
 
             written = write_bundle(args.bundle, notebook_dir=args.notebook_dir, notebooks=args.notebooks or None)
             if args.site:

@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .runner import DEFAULT_NOTEBOOK_TIMEOUT, DEFAULT_TIMEOUT, NotebookRun, run_course
+from ..runner import DEFAULT_NOTEBOOK_TIMEOUT, DEFAULT_TIMEOUT, NotebookRun, run_course
 
 __all__ = ["format_table", "add_arguments", "main"]
 

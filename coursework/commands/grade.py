@@ -22,13 +22,18 @@ import sys
 from collections.abc import Sequence
 
 from ..config import GRADING_ENV
+from ..grading._course_dir import ReleaseError
+from ..grading.execution.cluster import ClusterUnavailable
+from ..grading.execution.sandbox import SandboxUnavailable
+from ..grading.execution.spec import (
+    DEFAULT_CELL_TIMEOUT,
+    DEFAULT_MEMORY,
+    DEFAULT_TIMEOUT,
+    GIB,
+)
+from ..grading.grade import grade_submissions
+from ..grading.report import format_summary, write_gradebook
 from ..lms.cli import add_export_options, prepare_export
-from ._course_dir import ReleaseError
-from .execution.cluster import ClusterUnavailable
-from .execution.sandbox import SandboxUnavailable
-from .execution.spec import DEFAULT_CELL_TIMEOUT, DEFAULT_MEMORY, DEFAULT_TIMEOUT, GIB
-from .grade import grade_submissions
-from .report import format_summary, write_gradebook
 
 __all__ = ["main"]
 
@@ -105,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(format_summary(grades))
     print(f"Gradebook: {path}" + (f"; graded notebooks: {args.graded_dir}/" if args.graded_dir else ""))
     if args.feedback:
-        from .feedback import write_feedback
+        from ..grading.feedback import write_feedback
 
         written = write_feedback(grades, args.feedback, show_hidden=args.show_hidden)
         hidden = "with the hidden tests (--show-hidden)" if args.show_hidden else "without the hidden tests"
