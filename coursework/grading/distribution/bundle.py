@@ -18,7 +18,7 @@ the instructor's repository, with ``notebooks/``, private.  The grader
 ships, for the students' self-check (:mod:`~coursework.grading.check`): it
 holds no solution and no hidden test (a submission may know the grader's
 code anyway, see the threat model), and the check grades against the
-released notebooks alone.  ``tests/grading/test_bundle.py`` checks that no
+released notebooks alone.  ``tests/grading/distribution/test_bundle.py`` checks that no
 file of the bundle holds a solution or hidden-test marker or any line of a
 solution or hidden test, and that ``check`` works in the bundle on its own.
 """
