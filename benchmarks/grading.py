@@ -59,7 +59,7 @@ sys.path[:0] = [str(HERE.parent), str(HERE)]
 import machine  # noqa: E402  (benchmarks/machine.py)
 
 from coursework.config import GRADING_ENV, HEADLESS_ENV  # noqa: E402
-from coursework.grading._warm import WARM_ENV  # noqa: E402
+from coursework.grading.execution.warm import WARM_ENV  # noqa: E402
 
 NOTEBOOKS = ("01", "02")
 TARGET = 1.5  # seconds of overhead per submission, at --jobs 1

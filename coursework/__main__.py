@@ -7,7 +7,7 @@ when its subcommand is used, so ``run`` does not pay for ``grade``'s imports.
 
 To add a subcommand, add one line to :data:`SUBCOMMANDS`::
 
-    "grade": ("coursework.grading.cli", "grade submitted notebooks"),
+    "grade": ("coursework.commands.grade", "grade submitted notebooks"),
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ __all__ = ["SUBCOMMANDS", "main"]
 
 #: Subcommand name -> (module with ``main(argv) -> int``, one-line help).
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
-    "run": ("coursework._run_cli", "execute every notebook headless and print a results table"),
-    "release": ("coursework.grading.release_cli", "write the student versions or the student course (nbgrader)"),
-    "grade": ("coursework.grading.cli", "autograde students' notebooks into a CSV gradebook"),
+    "run": ("coursework.commands.run", "execute every notebook headless and print a results table"),
+    "release": ("coursework.commands.release", "write the student versions or the student course (nbgrader)"),
+    "grade": ("coursework.commands.grade", "autograde students' notebooks into a CSV gradebook"),
     "similarity": ("coursework.similarity.cli", "point out unusually similar answer cells (HTML report)"),
-    "check": ("coursework.grading.check", "check your notebook as the grader will, with the visible tests"),
+    "check": ("coursework.commands.check", "check your notebook as the grader will, with the visible tests"),
     "export": ("coursework.lms.cli", "write a gradebook for Canvas, Moodle or as a wide CSV"),
     "site": ("coursework.site.cli", "build the course site (the lessons executed, as HTML) from the student versions"),
 }

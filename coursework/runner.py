@@ -10,7 +10,7 @@ folder, never over the source; the metrics the notebook passes to
     python -m coursework run                 # every notebook in notebooks/
     python -m coursework run 01 03 --timeout 300
 
-(the command line is :mod:`coursework._run_cli`).
+(the command line is :mod:`coursework.commands.run`).
 
 The kernel's environment
 ------------------------

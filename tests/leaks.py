@@ -1,5 +1,5 @@
 """The scan for the instructor's side in what students get, shared by the
-student course's test (tests/grading/test_bundle.py) and the site's
+student course's test (tests/grading/distribution/test_bundle.py) and the site's
 (tests/site/): no nbgrader solution or hidden-test marker, no line of a
 solution or hidden test, no address of the instructor's repository.
 

@@ -133,3 +133,89 @@ def test_the_reader_sees_both_kinds_of_violation(tmp_path):
         "coursework.a:3 reads coursework.sub.b._hidden",
         "coursework.sub.b:1 imports _helper from coursework.a",
     ]
+
+
+# --------------------------------------------------------------------------
+# the rooms (docs/architecture.md): which room may import which
+
+#: Room -> the rooms its modules may import (their own included).  From the
+#: top: the command lines; the rooms that read what grading wrote (lms,
+#: similarity, site); the self-check; the pipeline and its stages (and the
+#: ``coursework.grading`` package, their face); what students get; running
+#: one submission (the judge inside); the grader's shared vocabulary (cells,
+#: the nbgrader course directory); the package's plumbing.
+ROOMS_MAY_IMPORT: dict[str, set[str]] = {
+    "commands": {"commands", "after", "selfcheck", "face", "stages", "distribution", "execution", "shared", "plumbing"},
+    "after": {"after", "face", "stages", "distribution", "shared", "plumbing"},
+    "selfcheck": {"selfcheck", "stages", "distribution", "execution", "shared", "plumbing"},
+    "stages": {"stages", "execution", "shared", "plumbing"},
+    "face": {"stages", "distribution", "execution", "shared", "plumbing"},
+    "distribution": {"distribution", "shared", "plumbing"},
+    "execution": {"execution", "shared", "plumbing"},
+    "shared": {"shared", "plumbing"},
+    "plumbing": {"plumbing"},
+}
+
+_STAGES = ("grade", "collect", "assignments", "repair", "score", "report", "feedback", "model")
+
+
+def room(module: str) -> str:
+    """The room of one of the package's modules."""
+    parts = module.split(".")[1:]
+    first = parts[0] if parts else ""
+    if first in ("commands", "__main__"):
+        return "commands"
+    if first in ("lms", "similarity", "site"):
+        return "after"
+    if first != "grading":
+        return "plumbing"
+    rest = parts[1:]
+    if not rest:
+        return "face"
+    if rest[0] in ("execution", "distribution"):
+        return rest[0]
+    if rest[0] in ("check", "in_notebook"):
+        return "selfcheck"
+    if rest[0] in _STAGES:
+        return "stages"
+    return "shared"  # cells, _course_dir
+
+
+def arrows_against_rooms(edges: dict[str, set[str]]) -> list[str]:
+    """One line per import that goes against :data:`ROOMS_MAY_IMPORT`."""
+    wrong = []
+    for module, targets in sorted(edges.items()):
+        for target in sorted(targets):
+            if target in edges and room(target) not in ROOMS_MAY_IMPORT[room(module)]:
+                wrong.append(f"{module} ({room(module)}) imports {target} ({room(target)})")
+    return wrong
+
+
+def test_every_module_is_in_a_known_room():
+    assert {room(m) for m in package_modules()} == set(ROOMS_MAY_IMPORT)
+
+
+def test_the_rooms_arrows_point_one_way():
+    edges, _ = read_imports(package_modules())
+    assert arrows_against_rooms(edges) == []
+
+
+def test_the_rooms_check_sees_an_arrow_pointing_back(tmp_path):
+    package = tmp_path / "coursework"
+    for folder in ("commands", "grading/execution"):
+        (package / folder).mkdir(parents=True)
+        (package / folder / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    (package / "grading" / "__init__.py").write_text("")
+    (package / "commands" / "grade.py").write_text("from ..grading.grade import grade_submissions\n")
+    (package / "grading" / "grade.py").write_text("from ..commands import grade\nfrom .execution import run\n")
+    (package / "grading" / "cells.py").write_text("")
+    (package / "grading" / "execution" / "run.py").write_text("from .. import cells\nfrom ..score import explain\n")
+    (package / "grading" / "score.py").write_text("")
+    (package / "config.py").write_text("from .grading import cells\n")
+    edges, _ = read_imports(package_modules(package))
+    assert arrows_against_rooms(edges) == [
+        "coursework.config (plumbing) imports coursework.grading.cells (shared)",
+        "coursework.grading.execution.run (execution) imports coursework.grading.score (stages)",
+        "coursework.grading.grade (stages) imports coursework.commands.grade (commands)",
+    ]

@@ -14,7 +14,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from coursework._run_cli import format_table, main
+from coursework.commands.run import format_table, main
 from coursework.runner import NotebookRun, run_course, run_notebook
 
 PASSING = [

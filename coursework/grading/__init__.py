@@ -7,18 +7,18 @@ tools (formgrader, JupyterHub's nbgrader integration) work on them too.
 This subpackage wraps nbgrader for a course kept as a flat folder of
 notebooks:
 
-* ``python -m coursework release`` (:mod:`~coursework.grading.release`,
-  :mod:`~coursework.grading.bundle`): nbgrader's ``generate_assignment`` ->
+* ``python -m coursework release`` (:mod:`~coursework.grading.distribution.student_versions`,
+  :mod:`~coursework.grading.distribution.bundle`): nbgrader's ``generate_assignment`` ->
   the student versions, or a self-contained student course to publish;
 * ``python -m coursework grade SUBMISSIONS_DIR``
-  (:mod:`~coursework.grading.cli`): a pipeline (:mod:`~coursework.grading.grade`)
+  (:mod:`~coursework.commands.grade`): a pipeline (:mod:`~coursework.grading.grade`)
   of stages, one module each -- :mod:`~coursework.grading.collect`,
-  :mod:`~coursework.grading.assignments`, :mod:`~coursework.grading.run`
+  :mod:`~coursework.grading.assignments`, :mod:`~coursework.grading.execution.run`
   (nbgrader's ``autograde`` in a worker, the kernel in a bubblewrap sandbox:
-  :mod:`~coursework.grading.sandbox`), :mod:`~coursework.grading.score`,
+  :mod:`~coursework.grading.execution.sandbox`), :mod:`~coursework.grading.score`,
   :mod:`~coursework.grading.report` -- on this machine or, the runs, on a
-  Dask cluster (:mod:`~coursework.grading.cluster`).  Test cells never run
-  in the student's kernel: the judge (:mod:`~coursework.grading.judge`)
+  Dask cluster (:mod:`~coursework.grading.execution.cluster`).  Test cells never run
+  in the student's kernel: the judge (:mod:`~coursework.grading.execution.judge`)
   runs them in a process of its own and asks the kernel only for evidence,
   plain data it compares with expectations the kernel never sees.
 
@@ -30,14 +30,19 @@ function needs it.  The instructor's guide, with the threat model, is
 from __future__ import annotations
 
 from ._course_dir import ReleaseError
-from .cluster import ClusterUnavailable
+from .execution.cluster import ClusterUnavailable
+from .execution.run import Job, Outcome, run_submission
+from .execution.sandbox import SandboxUnavailable
+from .execution.spec import (
+    DEFAULT_CELL_TIMEOUT,
+    DEFAULT_MEMORY,
+    DEFAULT_TIMEOUT,
+    Limits,
+)
 from .grade import grade_submissions
 from .model import STATUSES, ClassGrades, Exercise, SubmissionGrade
-from .release import release
+from .distribution.student_versions import release
 from .report import format_summary, write_gradebook
-from .run import Job, Outcome, run_submission
-from .sandbox import SandboxUnavailable
-from .spec import DEFAULT_CELL_TIMEOUT, DEFAULT_MEMORY, DEFAULT_TIMEOUT, Limits
 
 __all__ = [
     "DEFAULT_CELL_TIMEOUT",

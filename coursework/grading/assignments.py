@@ -9,7 +9,7 @@ tests) becomes the template each submission's private course directory
 starts from.  The released version is the one students were given (badges
 and setup cell pointing at the students' repository), which is what
 :mod:`~coursework.grading.repair` compares a submission with, and whose
-lesson cells the judge trusts (:mod:`~coursework.grading.judge.context`).
+lesson cells the judge trusts (:mod:`~coursework.grading.execution.judge.context`).
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ def prepare_course(sources: dict[str, Any], root: Path) -> Course:
 
 def judge_context(released: Any) -> str:
     """The judge's view of a released notebook (see
-    :func:`coursework.grading.judge.context.lesson_context`): its lesson code
+    :func:`coursework.grading.execution.judge.context.lesson_context`): its lesson code
     cells, which it may trust, and its answer and test cells, which it may not."""
     import json
 

@@ -1,5 +1,5 @@
 """The student's self-check: grade one notebook exactly as ``grade`` does,
-with the visible tests only.
+with the visible tests only (the command line: :mod:`coursework.commands.check`).
 
 ::
 
@@ -21,36 +21,33 @@ fails under ``grade`` with the same reason; one that passes here can still
 fail there on a hidden test.
 
 The released notebooks come from ``coursework/grading/templates/`` (the
-student course ships them there, see :mod:`~coursework.grading.bundle`), or,
+student course ships them there, see :mod:`~coursework.grading.distribution.bundle`), or,
 in the instructor's checkout, from releasing ``notebooks/`` on the fly.
 Without bubblewrap (macOS, Colab, a locked-down Linux) the kernel runs
 unsandboxed, with a note: it is the student's own code on their own machine.
 In a notebook, :func:`check_notebook` checks the saved copy (Jupyter) or the
 live notebook (Colab).  Student-facing limits: the student README, written
-by :mod:`~coursework.grading.bundle`.
+by :mod:`~coursework.grading.distribution.bundle`.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
-import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .._kernels import package_root
-from .._notebook_files import NOTEBOOK_PATTERN, find_notebooks, notebook_of
+from .._notebook_files import NOTEBOOK_PATTERN, notebook_of
 from ..config import DATA_ENV
 from ._course_dir import CODE_STUB
 from .cells import is_answer
 from .model import SubmissionGrade
 
-__all__ = ["TEMPLATES", "Check", "template_source", "grade_visible", "check_submission", "format_check", "main"]
+__all__ = ["TEMPLATES", "Check", "template_source", "grade_visible", "check_submission", "format_check"]
 
 #: Where the student course keeps the released notebooks the check starts from.
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -124,7 +121,7 @@ def _template(file: Path, templates: Path | None, tmp: Path) -> Path:
             f"This copy of the course has no released notebooks to check against (expected in {TEMPLATES}). "
             "Reinstall the course package from the students' repository."
         )
-    from .release import release
+    from .distribution.student_versions import release
 
     (released,) = release([_match(file, root / "notebooks").name], notebook_dir=root / "notebooks",
                           output_dir=tmp / "released")
@@ -182,7 +179,7 @@ def check_submission(
     SandboxUnavailable
         ``sandbox=True`` and bubblewrap cannot run here.
     """
-    from .sandbox import SandboxUnavailable
+    from .execution.sandbox import SandboxUnavailable
 
     file = Path(file)
     if not file.is_file():
@@ -228,46 +225,3 @@ def format_check(check: Check) -> str:
                  "points if the hidden tests pass too); the grader also runs hidden tests, which this check "
                  "does not have")
     return "\n".join(lines)
-
-
-def _student_file(selector: str, folder: str | None) -> Path:
-    """A path, or the notebook a number, stem or name selects in ``folder``
-    (default: ``notebooks/`` when it exists, else the current folder)."""
-    if Path(selector).is_file():
-        return Path(selector)
-    where = Path(folder) if folder else (Path("notebooks") if Path("notebooks").is_dir() else Path("."))
-    found = find_notebooks(where, [selector], pattern=NOTEBOOK_PATTERN, option="--notebook-dir")
-    if len(found) > 1:
-        raise ValueError(f"{selector!r} matches {len(found)} notebooks in {where}: pass one file name.")
-    return found[0]
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``python -m coursework check``: 0 when every visible
-    test passes, 1 when one fails, 2 for a usage error."""
-    parser = argparse.ArgumentParser(
-        prog="python -m coursework check",
-        description="Check your notebook as the grader will: the same sandbox, grading mode, limits and "
-        "scoring, with the visible tests only (the grader also runs hidden tests). Save the notebook first.",
-    )
-    parser.add_argument("notebook", metavar="NOTEBOOK", help="your .ipynb file, or its number such as 03")
-    parser.add_argument("--notebook-dir", help="where to look for NOTEBOOK (default: notebooks/ or .)")
-    args = parser.parse_args(argv)
-    from .sandbox import SandboxUnavailable
-
-    try:
-        file = _student_file(args.notebook, args.notebook_dir)
-        saved = time.strftime("%H:%M:%S", time.localtime(file.stat().st_mtime))
-        print(f"checking {file} (saved at {saved}) ...", flush=True)
-        check = check_submission(file)
-    except (FileNotFoundError, ValueError, SandboxUnavailable) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except ModuleNotFoundError as exc:
-        if not (exc.name or "").startswith("nbgrader"):
-            raise
-        print("error: checking needs nbgrader: pip install 'nbgrader>=0.9.5,<0.10' (scripts/setup.sh installs it).",
-              file=sys.stderr)
-        return 2
-    print(format_check(check))
-    return 0 if check.passed else 1

@@ -8,12 +8,12 @@
                                                               (score.py) (report.py)
 
 Before its run, each submission is repaired (:mod:`~coursework.grading.repair`);
-during it, its test cells run in the judge (:mod:`~coursework.grading.judge`),
+during it, its test cells run in the judge (:mod:`~coursework.grading.execution.judge`),
 never in the student's kernel.  A broken or hostile submission never stops the batch: it gets a status and a reason (see
 :data:`~coursework.grading.model.STATUSES`).  Only the runs leave this
 thread: to ``jobs`` threads here, or to the workers of a Dask cluster
-(:mod:`~coursework.grading.cluster`); preparing and scoring stay here.  The command line is
-:mod:`coursework.grading.cli`; the instructor's guide ``docs/instructors.md``.
+(:mod:`~coursework.grading.execution.cluster`); preparing and scoring stay here.  The command line is
+:mod:`coursework.commands.grade`; the instructor's guide ``docs/instructors.md``.
 """
 
 from __future__ import annotations
@@ -37,10 +37,10 @@ from .cells import KERNEL_DIED, UNRESPONSIVE_MESSAGE
 from .model import ClassGrades, SubmissionGrade
 from .repair import repair
 from .report import keep_outputs
-from .run import Job, Outcome, Runner, local_runner
-from .sandbox import sandbox_spec
+from .execution.run import Job, Outcome, Runner, local_runner
+from .execution.sandbox import sandbox_spec
 from .score import score
-from .spec import DEFAULT_CELL_TIMEOUT, DEFAULT_MEMORY, DEFAULT_TIMEOUT, Limits, SandboxSpec
+from .execution.spec import DEFAULT_CELL_TIMEOUT, DEFAULT_MEMORY, DEFAULT_TIMEOUT, Limits, SandboxSpec
 
 __all__ = ["grade_submissions"]
 
@@ -222,7 +222,7 @@ def _runner(jobs: int, scheduler: str | None, extra: dict[str, str],
             sandbox: bool) -> contextlib.AbstractContextManager[Runner]:
     """Where the runs go: ``jobs`` threads here, or the workers of a Dask cluster."""
     if scheduler is not None:
-        from .cluster import cluster_runner
+        from .execution.cluster import cluster_runner
 
         return cluster_runner(scheduler, extra, sandbox=sandbox)
     return local_runner(jobs, sandbox_spec(kernel_env(extra)) if sandbox else None)
@@ -279,7 +279,7 @@ def grade_submissions(
         Receives one progress line per submission.
     scheduler : str, optional
         A Dask distributed scheduler's address (``"tcp://HOST:8786"``): the
-        runs go to its workers (:mod:`~coursework.grading.cluster`; needs
+        runs go to its workers (:mod:`~coursework.grading.execution.cluster`; needs
         the ``cluster`` extra), everything else stays here.  Excludes
         ``jobs``; the gradebook is the one a local run writes.
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from .._logs import log_tail
 from .model import STATUSES, ClassGrades, SubmissionGrade
-from .run import Outcome
-from .spec import GIB
+from .execution.run import Outcome
+from .execution.spec import GIB
 
 __all__ = ["NO_SANDBOX_NOTE", "keep_outputs", "write_gradebook", "format_summary"]
 

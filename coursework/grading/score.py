@@ -6,7 +6,7 @@ lost points, the error it raised (exception type and first line), a
 timeout, text on stderr (nbgrader gives 0 points to a test cell that writes
 to stderr), a dead kernel or the memory limit, with the error of the
 exercise's answer cell added when it had one.  A test cell's outputs are
-the judge's (:mod:`~coursework.grading.judge`): no code in the kernel wrote them.
+the judge's (:mod:`~coursework.grading.execution.judge`): no code in the kernel wrote them.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from .cells import KERNEL_DIED, KERNEL_DIED_MESSAGE, MEMORY, NOT_RUN, TIMEOUT, U
 from .cells import grade_id, is_answer, is_test, same_source
 from .collect import Submission
 from .model import SubmissionGrade
-from .run import Outcome
+from .execution.run import Outcome
 
 __all__ = ["explain", "execution_notes", "status_of", "score"]
 

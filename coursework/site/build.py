@@ -128,7 +128,7 @@ def build_site(
     SiteBuildError
         Sphinx failed, e.g. a lesson cell raised (the message has the details).
     FileNotFoundError, ValueError, ReleaseError
-        As :func:`coursework.grading.release.release`.
+        As :func:`coursework.grading.distribution.student_versions.release`.
     """
     started = time.perf_counter()
     mode = "grading" if grading_mode else "full"

@@ -1,7 +1,7 @@
 """Stage 1 of the site: the Sphinx source folder, from the student versions.
 
 :func:`write_sources` releases the student version of every notebook (in a
-temporary folder, with :func:`coursework.grading.release.release`: never the
+temporary folder, with :func:`coursework.grading.distribution.student_versions.release`: never the
 instructor's notebooks), prepares each for the site and writes::
 
     SOURCE/index.md                  the home page: the table of the lessons
@@ -114,11 +114,11 @@ def write_sources(source: Path, *, notebook_dir: Path, conf: str, readme: Path |
                   notebooks: list[str] | None = None) -> list[Lesson]:
     """Write the site's sources to ``source``; returns the lessons in order.
 
-    Raises what :func:`~coursework.grading.release.release` raises.
+    Raises what :func:`~coursework.grading.distribution.student_versions.release` raises.
     """
     import nbformat
 
-    from ..grading.release import release
+    from ..grading.distribution.student_versions import release
 
     summaries = _summaries(readme)
     lessons = []

@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 from coursework.grading import SandboxUnavailable, release
-from coursework.grading.sandbox import sandbox_spec
+from coursework.grading.execution.sandbox import sandbox_spec
 from tests.grading import synthetic
 
 

@@ -142,7 +142,7 @@ CASES: dict[str, Case] = {
         FULL, "a trace function that jumps over lines"),
     # the judge's protocol: forged answers and answers that are not plain data
     "forged-answers": Case(
-        "double", "import json\nfrom coursework.grading.judge import probe\n"
+        "double", "import json\nfrom coursework.grading.execution.judge import probe\n"
                   "def serve(request_path, response_path):\n"
                   "    request = json.load(open(request_path))\n"
                   "    if request['op'] == 'describe':\n"

@@ -16,7 +16,7 @@ from coursework.grading import grade as grade_module
 from coursework.grading import grade_submissions, release
 from coursework.grading._course_dir import generate_assignments
 from coursework.grading.check import check_submission, format_check, grade_visible, template_source
-from coursework.grading.sandbox import SandboxUnavailable
+from coursework.grading.execution.sandbox import SandboxUnavailable
 from tests.conftest import REPO_ROOT
 from tests.grading import hostile, synthetic
 from tests.grading.conftest import needs_sandbox

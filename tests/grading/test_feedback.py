@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from coursework.grading import cli as grade_cli
+from coursework.commands import grade as grade_cli
 from coursework.grading import grade_submissions
 from coursework.grading.feedback import write_feedback
 from tests.grading import synthetic

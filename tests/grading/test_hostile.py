@@ -50,7 +50,7 @@ def _corpus(released) -> dict:
 
 #: Records every probe request the kernel receives, then prints them (in the last answer cell).
 SPY = {
-    "double": "import json\nfrom coursework.grading.judge import probe\n_seen = []\n_serve = probe.serve\n"
+    "double": "import json\nfrom coursework.grading.execution.judge import probe\n_seen = []\n_serve = probe.serve\n"
               "def _spy(request_path, response_path):\n    _seen.append(open(request_path).read())\n"
               "    return _serve(request_path, response_path)\n"
               "probe.serve = _spy\n" + hostile.DOUBLE,

@@ -8,7 +8,7 @@ import csv
 
 import pytest
 
-import coursework.grading.cli as grade_cli
+import coursework.commands.grade as grade_cli
 from coursework.__main__ import SUBCOMMANDS
 from coursework.__main__ import main as coursework_main
 from coursework.lms.cli import main

@@ -164,7 +164,7 @@ def test_audit_counts_a_file_name_or_an_empty_alt_as_undescribed(tmp_path):
 
 
 def test_release_bundle_adds_the_built_site(tmp_path, capsys):
-    from coursework.grading.release_cli import main
+    from coursework.commands.release import main
 
     site = tmp_path / "site"
     site.mkdir()
