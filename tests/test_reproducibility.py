@@ -62,3 +62,78 @@ def test_no_tensorflow_stderr_at_first_predict():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "use_unbounded_threadpool" not in done.stderr
+
+
+# --- fit(shuffle=True) reshuffles every epoch, repeatably (issue 19 §1) ---
+
+N_EXAMPLES, BATCH, EPOCHS = 20, 5, 3
+
+
+def batch_orders(seed: int) -> list[list[int]]:
+    """The example ids each training batch held, over EPOCHS seeded epochs.
+
+    The model's input is the example id; a pass-through layer records it
+    (``run_eagerly`` so it sees concrete batches on every backend)."""
+    import keras
+
+    seen: list[list[int]] = []
+
+    class Record(keras.layers.Layer):
+        def call(self, x):
+            try:
+                seen.append(np.asarray(x)[:, 0].astype(int).tolist())
+            except Exception:  # a symbolic trace while Keras builds the model
+                pass
+            return x
+
+        def compute_output_spec(self, x):
+            return keras.KerasTensor(x.shape, x.dtype)
+
+    seed_everything(seed)
+    model = keras.Sequential([keras.Input((1,)), Record(), keras.layers.Dense(1)])
+    model.compile("sgd", "mse", run_eagerly=True)
+    ids = np.arange(N_EXAMPLES, dtype="float32")[:, None]
+    model.fit(ids, np.zeros(N_EXAMPLES, "float32"), batch_size=BATCH, epochs=EPOCHS,
+              shuffle=True, verbose=0)
+    return seen
+
+
+def _check_orders(first: list[list[int]], again: list[list[int]]) -> None:
+    per_epoch = N_EXAMPLES // BATCH
+    assert len(first) == EPOCHS * per_epoch, first
+    epochs = [sum(first[e * per_epoch:(e + 1) * per_epoch], []) for e in range(EPOCHS)]
+    for order in epochs:
+        assert sorted(order) == list(range(N_EXAMPLES)), order  # each epoch sees each example once
+    assert epochs[0] != list(range(N_EXAMPLES)), "the first epoch was not shuffled"
+    assert len({tuple(order) for order in epochs}) == EPOCHS, f"an epoch replayed an order: {epochs}"
+    assert first == again, "one seed gave two different batch sequences"
+
+
+def test_fit_reshuffles_every_epoch_tensorflow():
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("this process runs another backend; the subprocess tests cover it")
+    _check_orders(batch_orders(0), batch_orders(0))
+
+
+@pytest.mark.parametrize("backend", ["jax", "torch"])
+def test_fit_reshuffles_every_epoch_other_backends(backend):
+    import importlib.util
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    if importlib.util.find_spec(backend) is None:
+        pytest.skip(f"{backend} is not installed")
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "KERAS_BACKEND": backend,
+           "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
+    code = ("import json, tests.test_reproducibility as t\n"
+            "print(json.dumps([t.batch_orders(0), t.batch_orders(0)]))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300, env=env, cwd=root)
+    assert done.returncode == 0, done.stderr[-2000:]
+    _check_orders(*json.loads(done.stdout.strip().splitlines()[-1]))
