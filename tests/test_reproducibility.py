@@ -137,3 +137,51 @@ def test_fit_reshuffles_every_epoch_other_backends(backend):
                           timeout=300, env=env, cwd=root)
     assert done.returncode == 0, done.stderr[-2000:]
     _check_orders(*json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _tf_adapter(shuffle):
+    """An ArrayDataAdapter over a dict input, labels and sample weights of
+    23 rows (so the last batch of 5 is partial); row i holds i everywhere."""
+    from keras.src.trainers.data_adapters.array_data_adapter import ArrayDataAdapter
+
+    ids = np.arange(23)
+    x = {"pair": np.stack([ids, -ids], axis=1).astype("float32"), "id": ids.astype("int64")}
+    return ArrayDataAdapter(x, ids.astype("uint8"), sample_weight=ids / 10, batch_size=5, shuffle=shuffle)
+
+
+def _as_numpy(dataset):
+    from keras.src import tree
+
+    return [[np.asarray(leaf) for leaf in tree.flatten(batch)] for batch in dataset]
+
+
+def test_tensorflow_batches_equal_keras_own_without_shuffle():
+    """The NumPy-batch path feeds what Keras' own TensorFlow path feeds:
+    same structure, dtypes, shapes and values, partial last batch included."""
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("the patched path is TensorFlow's")
+    seed_everything(0)
+    from keras.src.trainers.data_adapters.array_data_adapter import ArrayDataAdapter
+
+    adapter = _tf_adapter(shuffle=False)
+    ours = _as_numpy(adapter.get_tf_dataset())
+    theirs = _as_numpy(ArrayDataAdapter.get_tf_dataset.keras_original(adapter))
+    assert [[(a.dtype, a.shape) for a in b] for b in ours] == [[(a.dtype, a.shape) for a in b] for b in theirs]
+    assert all(np.array_equal(a, b) for x, y in zip(ours, theirs) for a, b in zip(x, y))
+    assert [len(batch[0]) for batch in ours] == [5, 5, 5, 5, 3]
+
+
+def test_tensorflow_shuffled_batches_keep_rows_together():
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("the patched path is TensorFlow's")
+    seed_everything(0)
+    batches = _as_numpy(_tf_adapter(shuffle=True).get_tf_dataset())
+    ids = np.concatenate([b[0] for b in batches])  # flatten order: id, pair, y, sample weight
+    assert sorted(ids.tolist()) == list(range(23)) and ids.tolist() != list(range(23))
+    for identity, pair, label, weight in batches:
+        assert np.array_equal(pair[:, 0], identity) and np.array_equal(pair[:, 1], -identity)
+        assert np.array_equal(label, identity) and np.allclose(weight, identity / 10)
