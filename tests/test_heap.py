@@ -41,4 +41,4 @@ def test_freed_blocks_return_to_the_os():
         return int(done.stdout.split()[-1])
 
     without, with_fix = rss_after("off"), rss_after("on")
-    assert with_fix < without - 100, (without, with_fix)
+    assert with_fix <= 0.75 * without, (without, with_fix)  # measured: 151 -> 34 MB
