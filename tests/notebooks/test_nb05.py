@@ -101,7 +101,7 @@ def test_the_lesson_covers_the_issue(cells):
     ):
         assert needle in code, needle
     assert re.search(r"^EPOCHS = 1 if GRADING else 5$", code, re.M)
-    assert re.search(r"^BATCH_SIZE = 32$", code, re.M), "Keras' default, as in the lecture"
+    assert re.search(r"^BATCH_SIZE = 128$", code, re.M), "Deep Learning with Python's MNIST batch size"
     assert "x_train_raw[:2000]" in code and "x_test_raw[:500]" in code, "the grading slice"
 
 
