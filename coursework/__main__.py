@@ -24,7 +24,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "run": ("coursework._run_cli", "execute every notebook headless and print a results table"),
     "release": ("coursework.grading.release", "write the student versions or the student course (nbgrader)"),
     "grade": ("coursework.grading.cli", "autograde students' notebooks into a CSV gradebook"),
+    "similarity": ("coursework.similarity.cli", "point out unusually similar answer cells (HTML report)"),
     "check": ("coursework.grading.check", "check your notebook as the grader will, with the visible tests"),
+    "export": ("coursework.lms.cli", "write a gradebook for Canvas, Moodle or as a wide CSV"),
+    "site": ("coursework.site.cli", "build the course site (the lessons executed, as HTML) from the student versions"),
 }
 
 

@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .runner import _DEFAULT_NOTEBOOK_TIMEOUT, _DEFAULT_TIMEOUT, NotebookRun, run_course
+from .runner import DEFAULT_NOTEBOOK_TIMEOUT, DEFAULT_TIMEOUT, NotebookRun, run_course
 
 __all__ = ["format_table", "add_arguments", "main"]
 
@@ -62,10 +62,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="where executed copies, results and kernel logs go (default: %(default)s)",
     )
     parser.add_argument(
-        "--timeout", type=float, default=_DEFAULT_TIMEOUT, help="seconds one cell may run (default: %(default)g)"
+        "--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds one cell may run (default: %(default)g)"
     )
     parser.add_argument(
-        "--notebook-timeout", type=float, default=_DEFAULT_NOTEBOOK_TIMEOUT,
+        "--notebook-timeout", type=float, default=DEFAULT_NOTEBOOK_TIMEOUT,
         help="seconds one notebook may run (default: %(default)g)",
     )
     parser.add_argument("--kernel", default="python3", help="Jupyter kernel spec name (default: %(default)s)")

@@ -251,9 +251,12 @@ class LivePlot(keras.callbacks.Callback):
         """The figure as an IPython PNG image (works with every backend)."""
         from IPython.display import Image
 
+        from .plotting.alt import description
+
         buffer = io.BytesIO()
         self.figure.savefig(buffer, format="png")
-        return Image(data=buffer.getvalue(), format="png")
+        alt = description(self.figure)
+        return Image(data=buffer.getvalue(), format="png", metadata={"alt": alt} if alt else None)
 
     def _show(self) -> None:
         self._handle = _display(self._png(), update=self._handle)

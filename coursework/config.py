@@ -21,7 +21,9 @@ __all__ = [
     "GRADING_ENV",
     "HEADLESS_ENV",
     "SEED_ENV",
+    "CAPTIONS_ENV",
     "grading_mode",
+    "captions_on",
     "colab_url",
 ]
 
@@ -44,11 +46,23 @@ GRADING_ENV = "COURSEWORK_GRADING"
 HEADLESS_ENV = "COURSEWORK_HEADLESS"
 #: Overrides the seed a notebook passes to ``seed_everything`` (seed sweeps).
 SEED_ENV = "COURSEWORK_SEED"
+#: Set to ``1`` to print each described figure's text above it in a notebook
+#: (for screen readers in JupyterLab: see ``coursework.plotting.alt``).
+CAPTIONS_ENV = "COURSEWORK_CAPTIONS"
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def grading_mode() -> bool:
     """True when ``COURSEWORK_GRADING`` is set to a true value (1/true/yes)."""
-    return os.environ.get(GRADING_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+    return _flag(GRADING_ENV)
+
+
+def captions_on() -> bool:
+    """True when ``COURSEWORK_CAPTIONS`` is set to a true value (1/true/yes)."""
+    return _flag(CAPTIONS_ENV)
 
 
 def colab_url(notebook_path: str, *, branch: str = "main", repository: str = REPOSITORY_URL) -> str:

@@ -55,10 +55,13 @@ from pathlib import Path
 from typing import Any
 
 from ._kernels import find_notebooks, first_line, kernel_env, log_tail, open_kernel_log
+from ._time_limits import CellClock, NotebookTimeout, check_timeout
 from .config import HEADLESS_ENV, RESULTS_ENV
 from .results import HEADLINE_KEY, read_results
 
 __all__ = [
+    "DEFAULT_NOTEBOOK_TIMEOUT",
+    "DEFAULT_TIMEOUT",
     "HEADLESS_ENV",
     "INLINE_BACKEND",
     "NotebookRun",
@@ -66,8 +69,9 @@ __all__ = [
     "run_course",
 ]
 
-_DEFAULT_TIMEOUT = 600.0
-_DEFAULT_NOTEBOOK_TIMEOUT = 1200.0
+#: Seconds one cell may run, and one notebook (``python -m coursework run``'s defaults).
+DEFAULT_TIMEOUT = 600.0
+DEFAULT_NOTEBOOK_TIMEOUT = 1200.0
 #: ipykernel's default backend: renders figures into the notebook, needs no display.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
@@ -113,55 +117,6 @@ class NotebookRun:
     kernel_log: Path | None = None
 
 
-class _NotebookTimeout(Exception):
-    """Internal: the notebook's wall-clock budget ran out between cells."""
-
-
-@dataclass
-class _Progress:
-    """Mutable state shared with nbclient's hooks during one execution."""
-
-    timeout: float | None
-    notebook_timeout: float | None
-    start: float
-    cell_index: int | None = None
-    notebook_limit_binding: bool = False
-
-    @property
-    def deadline(self) -> float | None:
-        return None if self.notebook_timeout is None else self.start + self.notebook_timeout
-
-    def label(self) -> str:
-        return "before the first cell" if self.cell_index is None else f"cell {self.cell_index + 1}"
-
-    def cell_timeout(self, cell: Any) -> float | None:
-        """nbclient asks for each cell's limit just after sending it: the
-        smaller of the per-cell limit and what is left of the notebook's."""
-        remaining = None if self.deadline is None else self.deadline - time.monotonic()
-        if remaining is not None and (self.timeout is None or remaining < self.timeout):
-            self.notebook_limit_binding = True
-            return max(remaining, 0.01)  # 0 would mean "no limit" to nbclient
-        self.notebook_limit_binding = False
-        return self.timeout
-
-    def on_cell_start(self, cell: Any, cell_index: int) -> None:
-        """Called for every cell (markdown too) before it runs."""
-        self.cell_index = cell_index
-        runs_code = cell.get("cell_type") == "code" and cell.get("source", "").strip()
-        if runs_code and self.deadline is not None and time.monotonic() >= self.deadline:
-            raise _NotebookTimeout
-
-
-def _check_timeout(name: str, value: float | None) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValueError(
-            f"{name} must be a positive number of seconds (or None for no limit). Got {value!r} instead."
-        )
-    return float(value)
-
-
 def _describe_exception(exc: BaseException) -> str:
     """``"Type: first line of message"`` (just ``"Type"`` without a message)."""
     message = exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], str) else str(exc)
@@ -177,7 +132,7 @@ def _headline(metrics: Mapping[str, Any]) -> str | None:
     return f"{name}={value:.4g}" if isinstance(value, float) else f"{name}={value}"
 
 
-def _execute(nb: Any, path: Path, progress: _Progress, kernel_name: str, env: dict, log: Any) -> str | None:
+def _execute(nb: Any, path: Path, progress: CellClock, kernel_name: str, env: dict, log: Any) -> str | None:
     """Run ``nb`` in a fresh kernel; returns the error line, or None."""
     from jupyter_client.kernelspec import NoSuchKernel
     from nbclient import NotebookClient
@@ -202,7 +157,7 @@ def _execute(nb: Any, path: Path, progress: _Progress, kernel_name: str, env: di
         if progress.notebook_limit_binding:
             return limit.format(progress.label())
         return f"timeout after {progress.timeout:g} s in {progress.label()}"
-    except _NotebookTimeout:
+    except NotebookTimeout:
         return limit.format(progress.label())
     except CellExecutionError as exc:
         message = first_line(exc.evalue)
@@ -220,7 +175,7 @@ def run_notebook(
     path: str | os.PathLike[str],
     *,
     output_dir: str | os.PathLike[str],
-    timeout: float | None = _DEFAULT_TIMEOUT,
+    timeout: float | None = DEFAULT_TIMEOUT,
     notebook_timeout: float | None = None,
     kernel_name: str = "python3",
     env: Mapping[str, Any] | None = None,
@@ -262,8 +217,8 @@ def run_notebook(
     """
     import nbformat
 
-    timeout = _check_timeout("timeout", timeout)
-    notebook_timeout = _check_timeout("notebook_timeout", notebook_timeout)
+    timeout = check_timeout("timeout", timeout)
+    notebook_timeout = check_timeout("notebook_timeout", notebook_timeout)
     path, output_dir = Path(path), Path(output_dir)
     if not path.is_file():
         raise FileNotFoundError(f"No notebook at {path}.")
@@ -285,7 +240,7 @@ def run_notebook(
         error = f"not a valid notebook: {_describe_exception(exc)}"
         return NotebookRun(path.name, path, False, time.monotonic() - start, error=error)
 
-    progress = _Progress(timeout, notebook_timeout, start)
+    progress = CellClock(timeout, notebook_timeout, start)
     # the caller's env may override the headless and backend settings, not the results file
     preset = {HEADLESS_ENV: "1", "MPLBACKEND": INLINE_BACKEND, **(env or {})}
     kernel_env_ = kernel_env(preset, fixed={RESULTS_ENV: str(results_path)})
@@ -333,8 +288,8 @@ def run_course(
     *,
     notebook_dir: str | os.PathLike[str] = "notebooks",
     output_dir: str | os.PathLike[str] = "build/executed",
-    timeout: float | None = _DEFAULT_TIMEOUT,
-    notebook_timeout: float | None = _DEFAULT_NOTEBOOK_TIMEOUT,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    notebook_timeout: float | None = DEFAULT_NOTEBOOK_TIMEOUT,
     kernel_name: str = "python3",
     env: Mapping[str, Any] | None = None,
     echo: Callable[[str], Any] | None = print,
@@ -360,8 +315,8 @@ def run_course(
         (the message lists the available notebooks).
     """
     selected = find_notebooks(notebook_dir, notebooks, option="notebook_dir= (--notebook-dir)")
-    _check_timeout("timeout", timeout)
-    _check_timeout("notebook_timeout", notebook_timeout)
+    check_timeout("timeout", timeout)
+    check_timeout("notebook_timeout", notebook_timeout)
     runs = []
     for i, path in enumerate(selected, start=1):
         run = run_notebook(

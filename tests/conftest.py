@@ -9,6 +9,7 @@ import json
 import os
 import struct
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,45 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 # ../shared/datasets); read before the autouse fixture below unsets it.
 _REAL = os.environ.get("COURSEWORK_DATA", "").strip()
 REAL_MIRROR = Path(_REAL) if _REAL else None
+#: Debian's Chromium (apt-get install -y chromium); another binary by COURSEWORK_CHROMIUM.
+CHROMIUM = Path(os.environ.get("COURSEWORK_CHROMIUM", "/usr/bin/chromium"))
+#: Chromium as root in a container, on a closed network: without the
+#: background-networking flags it keeps trying to reach Google's services.
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-gpu", "--disable-quic",
+]
+
+
+#: Folders whose tests share a costly session fixture (the executed notebooks,
+#: the built site, one JupyterLab, a released notebook): under pytest-xdist
+#: each runs whole in one worker, so the fixture is built once.
+SHARED_SESSION = ("browser", "notebooks", "similarity", "site")
+
+
+def _work_unit(nodeid: str) -> str:
+    """The unit one xdist worker runs whole: a folder of :data:`SHARED_SESSION`, else a file."""
+    path = nodeid.split("::", 1)[0]
+    parts = path.split("/")
+    return "/".join(parts[:2]) if len(parts) > 2 and parts[1] in SHARED_SESSION else path
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """Under pytest-xdist (scripts/test.sh: ``-n auto --dist loadscope``), one
+    worker per :func:`_work_unit`, so module and session fixtures are built once.
+
+    A scheduler of our own, not ``--dist loadgroup`` with ``xdist_group``
+    marks: pytest-xdist 3.8 puts the group into ``item._nodeid``, which
+    pytest 9.2 no longer reads (the marks are then silently ignored).
+    """
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedFixtureScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _work_unit(nodeid)
+
+    return SharedFixtureScheduling(config, log)
 
 
 @pytest.fixture(autouse=True)
@@ -26,6 +66,29 @@ def _no_data_env(monkeypatch, tmp_path_factory):
     """Tests start with no mirror configured and a private cache home."""
     monkeypatch.delenv("COURSEWORK_DATA", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator:
+    """Debian's Chromium, launched through Playwright once per test process.
+
+    tests/browser and tests/site share it: Playwright's sync API allows one
+    running instance per thread (a second ``sync_playwright()`` fails with
+    "using Playwright Sync API inside the asyncio loop").  Playwright's own
+    browser download needs the internet, which CI does not have.
+    """
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright is missing: pip install -c ci/constraints.txt -e '.[cpu,dev]'")
+    if not CHROMIUM.exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install -y chromium, or set COURSEWORK_CHROMIUM")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 @pytest.fixture

@@ -10,13 +10,14 @@ Where the files come from (see :mod:`coursework.datasets._cache`):
 3. ``~/.coursework/datasets``, downloading from the public origin on first use.
 """
 
-from ._cache import get_data_home
+from ._cache import DEFAULT_CACHE, get_data_home
 from .fashion_mnist import CLASS_NAMES, load_fashion_mnist
 from .imdb import decode_review, encode_review, get_word_index, load_imdb
 from .pima import PIMA_FEATURE_NAMES, PIMA_FEATURES, load_pima, load_pima_full
 from .toy import load_toy_points
 
 __all__ = [
+    "DEFAULT_CACHE",
     "CLASS_NAMES",
     "PIMA_FEATURES",
     "PIMA_FEATURE_NAMES",

@@ -17,9 +17,10 @@ notebooks:
   (nbgrader's ``autograde`` in a worker, the kernel in a bubblewrap sandbox:
   :mod:`~coursework.grading.sandbox`), :mod:`~coursework.grading.score`,
   :mod:`~coursework.grading.report` -- on this machine or, the runs, on a
-  Dask cluster (:mod:`~coursework.grading.cluster`) -- with the defences against tampering
-  in :mod:`~coursework.grading.screen` (before a cell runs) and
-  :mod:`~coursework.grading.integrity` (each test cell, checked from outside).
+  Dask cluster (:mod:`~coursework.grading.cluster`).  Test cells never run
+  in the student's kernel: the judge (:mod:`~coursework.grading.judge`)
+  runs them in a process of its own and asks the kernel only for evidence,
+  plain data it compares with expectations the kernel never sees.
 
 ``import coursework.grading`` is cheap; nbgrader is imported when a
 function needs it.  The instructor's guide, with the threat model, is

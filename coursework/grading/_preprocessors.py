@@ -2,18 +2,20 @@
 
 * :class:`GradingExecute` replaces nbgrader's ``Execute``:
 
+  - lesson and answer cells run in the student's (sandboxed) kernel, as in
+    nbgrader; **test cells never do**: the judge runs each one in its own
+    process (:mod:`coursework.grading.judge`), asking the kernel for
+    evidence (values, calls of the student's functions) through probes,
+    and the cell gets what the student's code printed during those calls
+    (as if the cell had run in the kernel: text on stderr still costs the
+    cell its points, nbgrader's rule), then the judge's ``print`` output,
+    and an error output when a check failed.  nbgrader then scores the cell
+    from those outputs, which no code in the kernel wrote;
   - when the kernel dies (``os._exit()``, a segfault, the memory limit) or
     stops responding (a cell that timed out ignores the interrupt), the cell
     responsible gets an error output, every later code cell a "not run"
-    error output (a test cell without output would otherwise earn full
-    marks) and grading goes on, so the exercises before that cell keep their
-    points (nbgrader alone would lose the whole submission);
-  - it boots the test-cell guard in the fresh kernel and sends each test
-    cell through it (:mod:`coursework.grading.integrity`); a test cell
-    without a valid proof, and every test cell after it, gets the error
-    output ``TestCellTampered`` and scores 0;
-  - cells from ``untrusted_from`` on (refused by the static screen) are not
-    run: the test cells among them score 0 the same way;
+    error output and grading goes on, so the exercises before that cell
+    keep their points (nbgrader alone would lose the whole submission);
   - it records the kernel's process id and the running cell in
     ``progress_dir`` (for the per-notebook time limit) and its findings in
     :data:`FINDINGS` (for the worker's report).
@@ -33,16 +35,19 @@ from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from traitlets import Bool, Integer, Unicode
+from traitlets import Integer, Unicode
 
-from . import integrity
-from .cells import KERNEL_DIED, KERNEL_DIED_MESSAGE, MEMORY, NOT_RUN, REFUSED, TIMEOUT, UNRESPONSIVE_MESSAGE
+from .cells import KERNEL_DIED, KERNEL_DIED_MESSAGE, MEMORY, NOT_RUN, TIMEOUT, UNRESPONSIVE_MESSAGE
 from .cells import error_output, grade_id, is_answer, is_test
+from .judge.kernel_probe import KernelProbe
+from .judge.session import JudgeFailed, JudgeSession
 
 __all__ = ["FINDINGS", "GradingExecute", "LimitOutputSize"]
 
-#: What the last :class:`GradingExecute` found: ``tampering`` [(cell, detail)],
-#: ``memory_exceeded_cell`` and ``peak_memory`` (bytes).
+#: The error output's text for a cell that called ``exit()``.
+EXIT_MESSAGE = "the cell called exit() (or quit()), which stops the kernel"
+#: What the last :class:`GradingExecute` found: ``memory_exceeded_cell`` and
+#: ``peak_memory`` (bytes).
 FINDINGS: dict[str, Any] = {}
 
 
@@ -52,17 +57,14 @@ def _label(cell: NotebookNode, index: int) -> str:
 
 
 class GradingExecute(Execute):
-    """nbgrader's ``Execute`` with the guard, the limits and dead kernels handled."""
+    """nbgrader's ``Execute`` with the judge, the limits and dead kernels handled."""
 
     progress_dir = Unicode("", help="Folder for kernel.pid and cell (index of the running cell).").tag(config=True)
-    guard = Bool(True, help="Send test cells through the in-kernel guard.").tag(config=True)
-    key_file = Unicode("", help="Where the guard's key file is written (the kernel's runtime folder).").tag(
+    spec_file = Unicode("", help="The WorkerSpec JSON of this submission (sandbox, limits, judge context).").tag(
         config=True
     )
-    kernel_uid = Integer(-1, help="The sandboxed kernel's uid when grading as root (-1: none).").tag(config=True)
-    untrusted_from = Integer(-1, help="Index of the first cell refused by the screen (-1: none).").tag(config=True)
-    untrusted_reason = Unicode("", help="Why that cell was refused.").tag(config=True)
     memory_text = Unicode("", help="The memory limit in words, e.g. '3 GB'.").tag(config=True)
+    judge_uid = Integer(-1, help="The judge's uid when grading as root (-1: none).").tag(config=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -70,6 +72,16 @@ class GradingExecute(Execute):
         from ._kernel_manager import GradingKernelManager
 
         self.kernel_manager_class = GradingKernelManager
+        self._asked_exit = False
+
+    def on_cell_executed(self, **kwargs: Any) -> None:
+        """nbgrader's hook (it records a timeout's error), then: ``exit()`` in
+        a cell asks the kernel to stop (ipykernel stops 0.1 s later): note it,
+        so the cells after it are "not run" every time."""
+        super().on_cell_executed(**kwargs)
+        payload = ((kwargs.get("execute_reply") or {}).get("content") or {}).get("payload") or []
+        self._asked_exit = any(isinstance(p, dict) and p.get("source") == "ask_exit" and not p.get("keepkernel")
+                               for p in payload)
 
     def _write_progress(self, name: str, value: Any) -> None:
         if self.progress_dir:
@@ -79,11 +91,16 @@ class GradingExecute(Execute):
                 pass
 
     def preprocess(self, nb: NotebookNode, resources: Any = None, km: Any = None) -> Any:
-        self._stopped: tuple[str, str] | None = None  # (ename for test cells, evalue for the others)
-        self._key = integrity.new_key()
+        from .judge.session import start_judge
+
+        self._stopped: str | None = None  # evalue of the "not run" outputs once the kernel is gone
         FINDINGS.clear()
-        FINDINGS.update(tampering=[], memory_exceeded_cell=None, peak_memory=0)
-        return super().preprocess(nb, resources, km)
+        FINDINGS.update(memory_exceeded_cell=None, peak_memory=0)
+        self._judge: JudgeSession | None = start_judge(self.spec_file, self.judge_uid)
+        try:
+            return super().preprocess(nb, resources, km)
+        finally:
+            self._judge.close()
 
     async def async_start_new_kernel(self, **kwargs: Any) -> None:
         await Execute.async_start_new_kernel(self, **kwargs)
@@ -93,66 +110,46 @@ class GradingExecute(Execute):
 
     start_new_kernel = run_sync(async_start_new_kernel)
 
-    async def async_start_new_kernel_client(self) -> Any:
-        kc = await Execute.async_start_new_kernel_client(self)
-        if self.guard:
-            uid = None if self.kernel_uid < 0 else self.kernel_uid
-            key_file = integrity.write_key_file(Path(self.key_file), self._key, uid)
-            msg_id = kc.execute(integrity.prologue(key_file), silent=True, store_history=False)
-            reply = await self.async_wait_for_reply(msg_id)
-            content = (reply or {}).get("content", {})
-            if content.get("status") != "ok":
-                why = f"{content.get('ename', 'no reply')}: {content.get('evalue', '')}"
-                raise RuntimeError(f"the test-cell guard did not start in the kernel ({why})")
-        return kc
-
-    start_new_kernel_client = run_sync(async_start_new_kernel_client)
-
     def preprocess_cell(self, cell: NotebookNode, resources: Any, index: int) -> Any:
         if cell.cell_type != "code":
             return super().preprocess_cell(cell, resources, index)
-        if self._stopped is None and index == self.untrusted_from:
-            self._refuse(index, self.untrusted_reason)
-            cell.outputs = [error_output(REFUSED, self.untrusted_reason)]
-            return cell, resources
         if self._stopped is not None:
-            test_ename, evalue = self._stopped
-            if is_test(cell) and test_ename == integrity.TAMPERED:
-                cell.outputs = [integrity.tampered_output()]
-            else:
-                cell.outputs = [error_output(NOT_RUN, evalue)]
+            cell.outputs = [error_output(NOT_RUN, self._stopped)]
             return cell, resources
         self._write_progress("cell", index)
-        if self.guard and is_test(cell):
-            self._run_test(cell, resources, index)
+        if is_test(cell):
+            self._judge_test(cell, index)
         else:
             self._run(cell, resources, index)
         return cell, resources
 
-    def _refuse(self, index: int, detail: str) -> None:
-        FINDINGS["tampering"].append((index, detail))
-        self._stopped = (integrity.TAMPERED, "not run: a cell before it did not run as written (possible tampering)")
+    def _judge_test(self, cell: NotebookNode, index: int) -> None:
+        """Run a test cell in the judge, with the kernel answering its probes."""
+        from nbformat.v4 import new_output
 
-    def _run_test(self, cell: NotebookNode, resources: Any, index: int) -> None:
-        original = cell.source
-        wrapped = integrity.wrap_test(original, self._key, grade_id(cell) or f"cell-{index + 1}")
-        if wrapped is not None:
-            cell.source = wrapped.source
+        probe = KernelProbe(self, self.spec_file)
         try:
-            alive = self._run(cell, resources, index)
-        finally:
-            cell.source = original
-        if not alive or wrapped is None:
-            return
-        verdict = integrity.verify(cell, wrapped, self._key)
-        if verdict.kind == "tampered":
-            self._refuse(index, verdict.detail)
-            cell.outputs = [integrity.tampered_output()]
+            done = self._judge.test(cell.source, probe.ask)  # type: ignore[union-attr]
+        except JudgeFailed as exc:
+            done = {"status": "error", "ename": "JudgeFailed", "evalue": f"the grader's judge failed: {exc}"}
+        cell.outputs = [new_output("stream", name=name if name in ("stdout", "stderr") else "stdout", text=text)
+                        for name, text in probe.streams]  # what the student's code printed, as in the kernel
+        cell.execution_count = None
+        if done.get("stdout"):
+            cell.outputs.append(new_output("stream", name="stdout", text=str(done["stdout"])))
+        if done.get("status") != "ok":
+            cell.outputs.append(error_output(str(done.get("ename") or "Error"), str(done.get("evalue") or "")))
+        if probe.gone is not None:
+            self._kernel_gone(cell, index, probe.gone) if probe.gone != "unresponsive" else self._unresponsive(
+                cell, index)
 
     def _run(self, cell: NotebookNode, resources: Any, index: int) -> bool:
         """Execute one code cell; False when the kernel is gone (or stuck)."""
         try:
             super().preprocess_cell(cell, resources, index)
+            if self._asked_exit:
+                self._kernel_gone(cell, index, EXIT_MESSAGE)
+                return False
             return True
         except DeadKernelError:
             self._kernel_gone(cell, index, KERNEL_DIED_MESSAGE)
@@ -165,20 +162,26 @@ class GradingExecute(Execute):
             if self._kernel_exited():
                 self._kernel_gone(cell, index, KERNEL_DIED_MESSAGE)
             else:
-                cell.outputs.append(error_output(TIMEOUT, UNRESPONSIVE_MESSAGE))
-                self._stopped = ("", f"not run: the kernel stopped responding in {_label(cell, index)}")
+                self._unresponsive(cell, index)
         finally:
-            FINDINGS["peak_memory"] = max(FINDINGS.get("peak_memory", 0), getattr(self.km, "peak_memory", 0))
+            self.note_memory()
         return False
+
+    def note_memory(self) -> None:
+        FINDINGS["peak_memory"] = max(FINDINGS.get("peak_memory", 0), getattr(self.km, "peak_memory", 0))
+
+    def _unresponsive(self, cell: NotebookNode, index: int) -> None:
+        cell.outputs.append(error_output(TIMEOUT, UNRESPONSIVE_MESSAGE))
+        self._stopped = f"not run: the kernel stopped responding in {_label(cell, index)}"
 
     def _kernel_gone(self, cell: NotebookNode, index: int, message: str) -> None:
         if getattr(self.km, "memory_exceeded", None) is not None:
             cell.outputs.append(error_output(MEMORY, f"memory limit of {self.memory_text} exceeded"))
             FINDINGS["memory_exceeded_cell"] = index
-            self._stopped = ("", f"not run: memory limit of {self.memory_text} exceeded in {_label(cell, index)}")
+            self._stopped = f"not run: memory limit of {self.memory_text} exceeded in {_label(cell, index)}"
         else:
             cell.outputs.append(error_output(KERNEL_DIED, message))
-            self._stopped = ("", f"not run: the kernel died in {_label(cell, index)}")
+            self._stopped = f"not run: the kernel died in {_label(cell, index)}"
 
     def _kernel_exited(self) -> bool:
         process = getattr(getattr(self.km, "provisioner", None), "process", None)

@@ -27,7 +27,8 @@ import os
 import sys
 from pathlib import Path
 
-from .spec import Tampering, WorkerReport, WorkerSpec
+from .sandbox import JUDGE_UID_OFFSET
+from .spec import WorkerReport, WorkerSpec
 
 # jsonschema (imported by nbformat) imports rfc3987_syntax when installed
 # (jupyter-events pulls it in), which builds a Lark parser at import: 2-5 s
@@ -64,11 +65,8 @@ def _config(spec: WorkerSpec, spec_path: Path):  # -> traitlets Config
             "timeout": int(spec.limits.cell_timeout),
             "progress_dir": str(spec.root),
             "extra_arguments": ["--IPKernelApp.log_level=ERROR"],  # start-up chatter stays out
-            "guard": spec.guard,
-            "key_file": str(Path(spec.runtime) / "guard.json"),
-            "kernel_uid": -1 if uid is None else uid,
-            "untrusted_from": -1 if spec.untrusted_from is None else spec.untrusted_from,
-            "untrusted_reason": spec.untrusted_reason,
+            "spec_file": str(spec_path),
+            "judge_uid": -1 if uid is None else uid + JUDGE_UID_OFFSET,
             "memory_text": spec.limits.memory_text(),
         },
         GradingKernelManager={"spec_file": str(spec_path)},
@@ -109,7 +107,6 @@ def autograde(spec: WorkerSpec, spec_path: Path) -> WorkerReport:
         errors=tuple(log.errors()),
         memory_exceeded_cell=FINDINGS.get("memory_exceeded_cell"),
         peak_memory=int(FINDINGS.get("peak_memory", 0)),
-        tampering=tuple(Tampering(cell, detail) for cell, detail in FINDINGS.get("tampering", [])),
     )
 
 

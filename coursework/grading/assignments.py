@@ -8,8 +8,8 @@ hidden tests included); :func:`prepare_course` runs nbgrader's
 tests) becomes the template each submission's private course directory
 starts from.  The released version is the one students were given (badges
 and setup cell pointing at the students' repository), which is what
-:mod:`~coursework.grading.repair` and :mod:`~coursework.grading.screen`
-compare a submission with.
+:mod:`~coursework.grading.repair` compares a submission with, and whose
+lesson cells the judge trusts (:mod:`~coursework.grading.judge.context`).
 """
 
 from __future__ import annotations
@@ -22,9 +22,8 @@ from typing import Any
 
 from .._kernels import find_notebooks, first_line
 from ._course_dir import NOTEBOOK_PATTERN, ReleaseError, for_students, generate_assignments, has_graded_cells
-from .cells import grade_id, is_test
+from .cells import grade_id, is_answer, is_test
 from .model import Exercise
-from .screen import Screen
 
 __all__ = ["Assignment", "Course", "read_sources", "prepare_course"]
 
@@ -32,14 +31,15 @@ __all__ = ["Assignment", "Course", "read_sources", "prepare_course"]
 @dataclass(frozen=True)
 class Assignment:
     """One notebook to grade: its source and released versions (in memory),
-    its exercises and its screen."""
+    its exercises and the judge's context (JSON: the released lesson
+    cells, and its answer and test cells)."""
 
     name: str
     assignment: str
     source: Any
     released: Any
     exercises: tuple[Exercise, ...]
-    screen: Screen
+    judge_context: str
 
     @property
     def max_scores(self) -> dict[str, float]:
@@ -110,6 +110,18 @@ def prepare_course(sources: dict[str, Any], root: Path) -> Course:
             if is_test(cell)
         )
         assignments.append(
-            Assignment(notebook.name, notebook.assignment, source, released, exercises, Screen(source, released))
+            Assignment(notebook.name, notebook.assignment, source, released, exercises, judge_context(released))
         )
     return Course(tuple(assignments), (Path(root) / "gradebook.db").read_bytes())
+
+
+def judge_context(released: Any) -> str:
+    """The judge's view of a released notebook (see
+    :func:`coursework.grading.judge.context.lesson_context`): its lesson code
+    cells, which it may trust, and its answer and test cells, which it may not."""
+    import json
+
+    code = [c for c in released.cells if c.cell_type == "code"]
+    lesson = [c.source for c in code if not is_answer(c) and not is_test(c)]
+    other = [c.source for c in code if is_answer(c) or is_test(c)]
+    return json.dumps({"lesson": lesson, "other": other})

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
-    "TIMEOUT", "KERNEL_DIED", "NOT_RUN", "MEMORY", "REFUSED",
+    "TIMEOUT", "KERNEL_DIED", "NOT_RUN", "MEMORY",
     "KERNEL_DIED_MESSAGE", "UNRESPONSIVE_MESSAGE",
     "grade_id", "is_test", "is_answer", "error_output", "same_source",
 ]
@@ -19,8 +19,6 @@ KERNEL_DIED = "DeadKernelError"
 NOT_RUN = "KernelDiedEarlier"
 #: ``ename`` of the error output of the cell during which the memory limit was hit.
 MEMORY = "MemoryLimitExceeded"
-#: ``ename`` of the error output of a cell the screen refused to run.
-REFUSED = "CellRefused"
 #: ``evalue`` of the error output of the cell during which the kernel died.
 KERNEL_DIED_MESSAGE = "the kernel died while running this cell (os._exit(), a crash or out of memory)"
 #: ``evalue`` of the (TIMEOUT) error output of a cell whose kernel ignored the interrupt.

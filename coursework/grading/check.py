@@ -9,7 +9,7 @@ with the visible tests only.
 "All my tests passed, then I got a lower grade" must be impossible, so the
 check *is* the grader: :func:`check_submission` calls
 :func:`~coursework.grading.grade_submissions` (the same collect, repair,
-screen, sandbox, grading mode, limits and scoring code) on the student's
+judge, sandbox, grading mode, limits and scoring code) on the student's
 file, with an assignment built from the **released** notebook instead of the
 instructor's source.  The released notebook is all a student has: no
 solution and no hidden test.  :func:`template_source` turns it back into a
@@ -133,7 +133,7 @@ def _template(file: Path, templates: Path | None, tmp: Path) -> Path:
 def _data_env() -> dict[str, str]:
     """The datasets a student downloaded, as the sandbox's read-only mirror
     (the sandbox has no network)."""
-    from ..datasets._cache import DEFAULT_CACHE
+    from ..datasets import DEFAULT_CACHE
 
     cache = DEFAULT_CACHE.expanduser()
     return {DATA_ENV: str(cache)} if not os.environ.get(DATA_ENV) and cache.is_dir() else {}

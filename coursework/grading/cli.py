@@ -6,6 +6,7 @@
     python -m coursework grade submissions/ --notebooks 02 04 --jobs 2 --memory 4
     python -m coursework grade submissions/ --feedback build/feedback   # one HTML file per student and notebook
     python -m coursework grade submissions/ --scheduler tcp://HOST:8786
+    python -m coursework grade submissions/ --roster roster.csv --export canvas build/canvas.csv  # coursework/lms
 
 Exit status: 0 when the gradebook was written (bad submissions included),
 1 when nbgrader itself failed on a submission or a source notebook, 2 for a
@@ -21,6 +22,7 @@ import sys
 from collections.abc import Sequence
 
 from ..config import GRADING_ENV
+from ..lms.cli import add_export_options, prepare_export
 from ._course_dir import ReleaseError
 from .cluster import ClusterUnavailable
 from .grade import grade_submissions
@@ -65,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     add("--no-sandbox", action="store_true",
         help="run the kernels without the bubblewrap sandbox (student code then runs with your "
         "privileges; the summary warns and every gradebook row says so)")
+    add_export_options(parser)  # --export FORMAT PATH, --roster...: coursework/lms/cli.py
     return parser
 
 
@@ -76,6 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--show-hidden only applies to feedback files: pass --feedback DIR too.")
     if args.feedback and not args.graded_dir:
         parser.error("--feedback renders the graded notebooks: pass a --graded-dir (not '').")
+    export = prepare_export(parser, args)  # a bad roster fails now, not after grading
     try:
         grades = grade_submissions(
             args.submissions,
@@ -106,4 +110,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         written = write_feedback(grades, args.feedback, show_hidden=args.show_hidden)
         hidden = "with the hidden tests (--show-hidden)" if args.show_hidden else "without the hidden tests"
         print(f"Feedback: {len(written)} files in {args.feedback}/, {hidden}")
-    return 1 if any(r.status == "error" for r in grades.results) else 0
+    status = 1 if any(r.status == "error" for r in grades.results) else 0
+    return max(status, export(grades)) if export else status

@@ -3,7 +3,7 @@
 ``grade --scheduler tcp://HOST:8786`` sends each submission's run (stage 3,
 :func:`~coursework.grading.run.run_submission`) to the workers of a running
 Dask scheduler (https://distributed.dask.org); collecting, repairing,
-screening, scoring and writing stay on this machine::
+scoring and writing stay on this machine::
 
     dask scheduler                                  # on one machine
     dask worker tcp://HOST:8786 --nthreads 2        # on each grading machine

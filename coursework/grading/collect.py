@@ -101,3 +101,52 @@ def read_submission(path: Path) -> Any:
             cell.setdefault("outputs", [])
             cell.setdefault("execution_count", None)
     return nb
+
+
+@dataclass(frozen=True)
+class ClassFolder:
+    """A class to grade: the source notebooks submitted (``{name: notebook}``,
+    in course order), those without graded cells, the student folders and
+    one :class:`Submission` per student and notebook."""
+
+    sources: dict[str, Any]
+    skipped: list[str]
+    folders: list[Path]
+    submissions: list[Submission]
+
+
+def find_class(submissions_dir: str | Path, notebook_dir: str | Path, notebooks: Any) -> ClassFolder:
+    """The class in ``submissions_dir`` for the source notebooks of
+    ``notebook_dir`` (``notebooks``: names, stems or prefixes; None: every
+    course notebook with graded cells that at least one student submitted).
+
+    Raises
+    ------
+    FileNotFoundError
+        ``submissions_dir`` or ``notebook_dir`` is missing.
+    ValueError
+        No student folder, no submitted course notebook, or a selector that
+        matches nothing.
+    ReleaseError
+        A source notebook is unreadable.
+    """
+    from .assignments import read_sources
+
+    submissions_dir = Path(submissions_dir)
+    if not submissions_dir.is_dir():
+        raise FileNotFoundError(f"Submissions folder {submissions_dir} does not exist.")
+    requested = [notebooks] if isinstance(notebooks, str) else (None if notebooks is None else list(notebooks))
+    sources, skipped = read_sources(notebook_dir, requested)
+    folders = student_folders(submissions_dir)
+    if not folders:
+        raise ValueError(f"No student folders in {submissions_dir}: expected <student>/<notebook>.ipynb.")
+    subs = collect(folders, list(sources))
+    if requested is None:
+        submitted = {s.notebook for s in subs if s.file is not None}
+        sources = {name: nb for name, nb in sources.items() if name in submitted}
+        if not sources:
+            raise ValueError(f"No student folder in {submissions_dir} holds a course notebook with graded cells "
+                             f"(looked for the names in {notebook_dir}).")
+        subs = [s for s in subs if s.notebook in sources]
+    return ClassFolder(sources, skipped, folders, subs)
+

@@ -7,9 +7,9 @@
                                                           ->  score  ->  write gradebook and summary
                                                               (score.py) (report.py)
 
-Before its run, each submission is repaired (:mod:`~coursework.grading.repair`)
-and screened (:mod:`~coursework.grading.screen`).  A broken or hostile
-submission never stops the batch: it gets a status and a reason (see
+Before its run, each submission is repaired (:mod:`~coursework.grading.repair`);
+during it, its test cells run in the judge (:mod:`~coursework.grading.judge`),
+never in the student's kernel.  A broken or hostile submission never stops the batch: it gets a status and a reason (see
 :data:`~coursework.grading.model.STATUSES`).  Only the runs leave this
 thread: to ``jobs`` threads here, or to the workers of a Dask cluster
 (:mod:`~coursework.grading.cluster`); preparing and scoring stay here.  The command line is
@@ -30,8 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from .._kernels import first_line, kernel_env
-from .assignments import Assignment, prepare_course, read_sources
-from .collect import Submission, Unreadable, collect, read_submission, student_folders
+from .assignments import Assignment, prepare_course
+from .collect import Submission, Unreadable, find_class, read_submission
+from .cells import KERNEL_DIED, UNRESPONSIVE_MESSAGE
 from .model import ClassGrades, SubmissionGrade
 from .repair import repair
 from .report import keep_outputs
@@ -55,7 +56,6 @@ class _Batch:
     sandbox: SandboxSpec | None
     env: dict[str, str]
     graded_dir: Path | None
-    screen: bool
 
 
 def _check_limits(timeout: Any, cell_timeout: Any, memory: Any, jobs: Any, scheduler: Any) -> None:
@@ -97,18 +97,12 @@ def _job(sub: Submission, batch: _Batch, nb: Any) -> Job:
     import nbformat
 
     a = batch.assignments[sub.notebook]
-    findings = a.screen.findings(nb) if batch.screen else []
-    first = findings[0] if findings else None
-    return Job(
-        sub.notebook, a.assignment, nbformat.writes(nb), batch.gradebook, batch.limits, batch.sandbox,
-        batch.env, untrusted_from=None if first is None else first.cell,
-        untrusted_reason="" if first is None else f"not run: refused by the grader's screen: it {first.what}",
-        index=sub.index,
-    )
+    return Job(sub.notebook, a.assignment, nbformat.writes(nb), batch.gradebook, batch.limits, batch.sandbox,
+               batch.env, judge_context=a.judge_context, index=sub.index)
 
 
 def _prepare(sub: Submission, batch: _Batch) -> tuple[Job, list[str]] | SubmissionGrade:
-    """Before the run, on this machine: read, repair and screen a submission.
+    """Before the run, on this machine: read and repair a submission.
     Returns its job and the repair notes, or its row when it cannot run."""
     a, start = batch.assignments[sub.notebook], time.monotonic()
     try:
@@ -160,15 +154,17 @@ def _run_all(subs: list[Submission], batch: _Batch, runner: Runner,
     ``runner.window`` at a time (so a large class is never all in memory);
     preparing and scoring here, one at a time, in completion order."""
     results: list[SubmissionGrade] = []
-    pending: dict[Future, tuple[Submission, list[str]]] = {}
+    pending: dict[Future, tuple[Submission, list[str], Job, int]] = {}
     queue = iter(subs)
+
+    started = time.monotonic()
 
     def record(result: SubmissionGrade) -> None:
         results.append(result)
         if echo is not None:
             detail = result.problem or f"{result.total:g}/{result.max_total:g}"
             echo(f"[{len(results)}/{len(subs)}] {result.student}/{result.notebook}: "
-                 f"{result.status}, {detail} ({result.seconds:.1f} s)")
+                 f"{result.status}, {detail} ({result.seconds:.1f} s){progress(len(results), len(subs), started)}")
 
     def fill() -> None:
         while len(pending) < runner.window:
@@ -180,17 +176,46 @@ def _run_all(subs: list[Submission], batch: _Batch, runner: Runner,
                 record(prepared)
             else:
                 job, notes = prepared
-                pending[runner.executor.submit(runner.run, job)] = (sub, notes)
+                pending[runner.executor.submit(runner.run, job)] = (sub, notes, job, 0)
 
     fill()
     while pending:
         done, _ = wait(pending, return_when=FIRST_COMPLETED)
         for future in sorted(done, key=lambda f: pending[f][0].index):
-            sub, notes = pending.pop(future)
+            sub, notes, job, tries = pending.pop(future)
             exc = future.exception()
+            if exc is None and tries == 0 and _retry(future.result()):
+                pending[runner.executor.submit(runner.run, job)] = (sub, notes, job, 1)
+                continue
             record(_lost(sub, batch, exc) if exc is not None else _finish(sub, batch, future.result(), notes))
         fill()
     return results
+
+
+def progress(done: int, total: int, started: float) -> str:
+    """``" | 4.2/min, about 12 min left"``: the rate so far and the time left
+    at that rate (nothing before the first result or after the last)."""
+    elapsed = time.monotonic() - started
+    if done == 0 or done >= total or elapsed <= 0:
+        return ""
+    rate = done / elapsed * 60
+    left = (total - done) / rate
+    when = f"{left:.0f} min" if left >= 1 else f"{left * 60:.0f} s"
+    return f" | {rate:.1f}/min, about {when} left"
+
+
+def _retry(outcome: Outcome) -> bool:
+    """Run a submission again when its kernel died, stopped responding or ran
+    out of time while this machine was overloaded (more runnable processes
+    than cores): a neighbour, not the submission, may be the cause.  A run
+    stopped by the memory limit is not retried."""
+    report = outcome.report
+    if report is not None and report.memory_exceeded_cell is not None:
+        return False
+    stopped = outcome.status == "timeout" or (
+        outcome.graded is not None and any(marker in outcome.graded for marker in (KERNEL_DIED, UNRESPONSIVE_MESSAGE))
+    )
+    return stopped and os.getloadavg()[0] > (os.cpu_count() or 1)
 
 
 def _runner(jobs: int, scheduler: str | None, extra: dict[str, str],
@@ -215,7 +240,6 @@ def grade_submissions(
     jobs: int = 1,
     env: Mapping[str, Any] | None = None,
     sandbox: bool = True,
-    screen: bool = True,
     echo: Callable[[str], Any] | None = print,
     scheduler: str | None = None,
 ) -> ClassGrades:
@@ -251,10 +275,6 @@ def grade_submissions(
         Run each kernel in the bubblewrap sandbox; False (``--no-sandbox``)
         only when bubblewrap is unavailable: student code then runs with
         your privileges, the summary warns and every row says so.
-    screen : bool, default True
-        Refuse cells that reach for the execution machinery before they run
-        (:mod:`~coursework.grading.screen`).  False only to test the other
-        defences alone.
     echo : callable or None, default print
         Receives one progress line per submission.
     scheduler : str, optional
@@ -286,22 +306,8 @@ def grade_submissions(
     """
     start = time.monotonic()
     _check_limits(timeout, cell_timeout, memory, jobs, scheduler)
-    submissions_dir = Path(submissions_dir)
-    if not submissions_dir.is_dir():
-        raise FileNotFoundError(f"Submissions folder {submissions_dir} does not exist.")
-    requested = [notebooks] if isinstance(notebooks, str) else notebooks
-    sources, skipped = read_sources(notebook_dir, requested)
-    folders = student_folders(submissions_dir)
-    if not folders:
-        raise ValueError(f"No student folders in {submissions_dir}: expected <student>/<notebook>.ipynb.")
-    subs = collect(folders, list(sources))
-    if requested is None:
-        submitted = {s.notebook for s in subs if s.file is not None}
-        sources = {name: nb for name, nb in sources.items() if name in submitted}
-        if not sources:
-            raise ValueError(f"No student folder in {submissions_dir} holds a course notebook with graded cells "
-                             f"(looked for the names in {notebook_dir}).")
-        subs = [s for s in subs if s.notebook in sources]
+    found = find_class(submissions_dir, notebook_dir, notebooks)
+    sources, folders = found.sources, found.folders
     extra = {str(k): str(v) for k, v in (env or {}).items()}
     limits = Limits(timeout=float(timeout), cell_timeout=cell_timeout, memory=memory)
     with contextlib.ExitStack() as stack:
@@ -309,12 +315,12 @@ def grade_submissions(
         tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="coursework-grade-"))
         course = prepare_course(sources, Path(tmp) / "template")
         batch = _Batch({a.name: a for a in course.assignments}, course.gradebook, limits, runner.sandbox, extra,
-                       None if graded_dir is None else Path(graded_dir), screen)
-        results = _run_all(subs, batch, runner, echo)
+                       None if graded_dir is None else Path(graded_dir))
+        results = _run_all(found.submissions, batch, runner, echo)
     order = {name: i for i, name in enumerate(sources)}
     results.sort(key=lambda r: (r.student, order[r.notebook]))
     return ClassGrades(
         exercises=[e for a in course.assignments for e in a.exercises], notebooks=list(sources),
         students=[f.name for f in folders], results=results, seconds=time.monotonic() - start,
-        skipped=skipped, sandboxed=sandbox,
+        skipped=found.skipped, sandboxed=sandbox,
     )

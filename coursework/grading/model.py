@@ -11,10 +11,7 @@ __all__ = ["STATUSES", "Exercise", "SubmissionGrade", "ClassGrades"]
 #: What ``SubmissionGrade.status`` can be.
 STATUSES = {
     "ok": "graded (the points may still be partial)",
-    "tampered": "a cell altered how the notebook runs, or was refused for trying to: the tests "
-    "after it earned nothing ('test cell did not run as written (possible tampering)'); "
-    "exercises before it keep their points",
-    "crashed": "the kernel died (os._exit(), a crash, the memory limit) or stopped responding "
+    "crashed": "the kernel died (os._exit(), exit(), a crash, the memory limit) or stopped responding "
     "(a cell that timed out ignored the interrupt); the cells after that one did not run, "
     "exercises before it keep their points",
     "timeout": "the notebook exceeded the per-notebook time limit; 0 points",

@@ -137,12 +137,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--bundle", metavar="DIR",
                         help="write the self-contained student course to DIR (a new folder, or one a "
                         "previous --bundle wrote; its .git is kept) instead")
+    parser.add_argument("--site", metavar="SITE", help="with --bundle: add the site built by "
+                        "`python -m coursework site SITE` to the course as site/")
     args = parser.parse_args(argv)
+    if args.site and not args.bundle:
+        parser.error("--site adds the site to the student course: pass --bundle DIR too")
     try:
         if args.bundle:
             from .bundle import write_bundle
 
             written = write_bundle(args.bundle, notebook_dir=args.notebook_dir, notebooks=args.notebooks or None)
+            if args.site:
+                from ..site.publish import add_to_course
+
+                written += add_to_course(args.site, args.bundle)
             print(f"wrote the student course to {args.bundle}: {len(written)} files; publish it as the "
                   "students' repository (see docs/instructors.md, 'Distribution')")
             return 0

@@ -11,8 +11,9 @@ worker.
 Inside: a private nbgrader course directory is built from the template,
 the worker (:mod:`coursework.grading._worker`) runs nbgrader's
 ``autograde`` in a process of its own (its own process group, killed as a
-whole when the per-notebook limit ``Limits.timeout`` runs out), and the
-kernel it starts runs in the sandbox.  The worker is forked from the
+whole when the per-notebook limit ``Limits.timeout`` runs out, and its own
+CPU share, :mod:`~coursework.grading.cpu_share`), and the kernel and the
+judge it starts run in sandboxes.  The worker is forked from the
 calling thread's warm process, which has nbgrader imported already
 (:mod:`coursework.grading._warm`), or, where there is none, started cold as
 ``python -m coursework.grading._worker``.  Only the head and tail of the
@@ -44,14 +45,14 @@ from typing import Any
 from .._kernels import kernel_env
 from ..config import GRADING_ENV, HEADLESS_ENV, RESULTS_ENV
 from . import _warm
+from .cpu_share import cpu_share
+from .sandbox import fresh_uid
 from .spec import Limits, SandboxSpec, WorkerReport, WorkerSpec
 
 __all__ = ["STUDENT_ID", "Job", "Outcome", "Runner", "local_runner", "run_submission"]
 
 #: nbgrader's student id inside each private course directory.
 STUDENT_ID = "student"
-#: First uid of the sandboxed kernels when grading as root (one uid per submission).
-FIRST_UID = 200_000
 _LOG_KEEP = 100_000  # characters of a worker's output kept (head and tail)
 
 
@@ -60,9 +61,10 @@ class Job:
     """Everything needed to grade one submission.
 
     ``notebook`` is the submission (notebook JSON, already repaired),
-    ``gradebook`` the template ``gradebook.db``; ``untrusted_from`` and
-    ``untrusted_reason`` come from the screen; ``env`` holds extra variables
-    for the kernel; ``index`` numbers the job within its batch.
+    ``gradebook`` the template ``gradebook.db``; ``judge_context`` the
+    released notebook's cells for the judge (JSON, see
+    :func:`coursework.grading.judge.context.lesson_context`); ``env`` holds
+    extra variables for the kernel; ``index`` numbers the job within its batch.
     """
 
     name: str
@@ -72,8 +74,7 @@ class Job:
     limits: Limits = field(default_factory=Limits)
     sandbox: SandboxSpec | None = None
     env: dict[str, str] = field(default_factory=dict)
-    untrusted_from: int | None = None
-    untrusted_reason: str = ""
+    judge_context: str = ""
     index: int = 0
 
 
@@ -185,9 +186,11 @@ def _wait(proc: subprocess.Popen, drain: _Drain, timeout: float, root: Path) -> 
     return finished
 
 
-def _run_cold(spec_path: Path, env: dict[str, str], timeout: float, root: Path) -> tuple[bool, str]:
+def _run_cold(spec_path: Path, env: dict[str, str], timeout: float, root: Path,
+              on_start: Callable[[int], None]) -> tuple[bool, str]:
     """A new ``python -m coursework.grading._worker``: (finished in time, its output)."""
     proc, drain = _start_worker(spec_path, env)
+    on_start(proc.pid)
     finished = _wait(proc, drain, timeout, root)
     return finished, drain.text()
 
@@ -226,9 +229,11 @@ def _wait_warm(warm: _warm.WarmWorker, pid: int, log: Path, timeout: float, root
     return finished, _log_text(log)
 
 
-def _run_worker(spec_path: Path, env: dict[str, str], timeout: float, root: Path) -> tuple[bool, str]:
+def _run_worker(spec_path: Path, env: dict[str, str], timeout: float, root: Path,
+                on_start: Callable[[int], None]) -> tuple[bool, str]:
     """Run the worker on ``spec_path``: forked from this thread's warm process
-    (:mod:`._warm`), or a cold one when there is none or it cannot fork."""
+    (:mod:`._warm`), or a cold one when there is none or it cannot fork;
+    ``on_start(pid)`` as soon as it has started."""
     log = spec_path.parent / "worker.log"
     try:
         warm = _warm.warm_worker(_worker_env({}))
@@ -237,7 +242,8 @@ def _run_worker(spec_path: Path, env: dict[str, str], timeout: float, root: Path
         _warm.discard()
         warm, pid = None, None
     if warm is None or pid is None:
-        return _run_cold(spec_path, env, timeout, root)
+        return _run_cold(spec_path, env, timeout, root, on_start)
+    on_start(pid)
     return _wait_warm(warm, pid, log, timeout, root)
 
 
@@ -250,15 +256,16 @@ def _layout(job: Job, work: Path) -> WorkerSpec:
     submitted.write_text(job.notebook, encoding="utf-8")
     runtime = Path(tempfile.mkdtemp(prefix="cw-", dir="/tmp" if os.path.isdir("/tmp") else None))
     (work / "scratch").mkdir()
+    (work / "judge_context.json").write_text(job.judge_context or "{}", encoding="utf-8")
     sandbox = job.sandbox
     if sandbox is not None and sandbox.uid is not None:
-        sandbox = dataclasses.replace(sandbox, uid=FIRST_UID + job.index % 100_000)
+        sandbox = dataclasses.replace(sandbox, uid=fresh_uid())
         os.chown(runtime, sandbox.uid, sandbox.uid)
+        os.chmod(runtime, 0o711)  # the judge (another uid) reads the answers' array files in it
     return WorkerSpec(
         root=str(root), assignment=job.assignment, student=STUDENT_ID, runtime=str(runtime),
         scratch=str(work / "scratch"), report=str(work / "report.json"), kernel_log=str(work / "kernel.log"),
-        limits=job.limits, sandbox=sandbox, env=dict(job.env), untrusted_from=job.untrusted_from,
-        untrusted_reason=job.untrusted_reason,
+        limits=job.limits, sandbox=sandbox, env=dict(job.env), judge_context=str(work / "judge_context.json"),
     )
 
 
@@ -290,13 +297,14 @@ def run_submission(job: Job) -> Outcome:
     """Grade one submission in a worker subprocess and a sandboxed kernel
     (see the module docstring); never raises for what the submission does."""
     start = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="coursework-run-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="coursework-run-") as tmp, cpu_share() as share:
         work = Path(tmp)
         spec = _layout(job, work)
         try:
             spec_path = work / "spec.json"
             spec_path.write_text(spec.to_json())
-            finished, log = _run_worker(spec_path, _worker_env(job.env), job.limits.timeout, Path(spec.root))
+            finished, log = _run_worker(spec_path, _worker_env(job.env), job.limits.timeout, Path(spec.root),
+                                        share.add if share is not None else (lambda pid: None))
             graded, scores, report = _results(spec, job) if finished else (None, {}, None)
             kernel_log = Path(spec.kernel_log).read_bytes()[-200_000:] if Path(spec.kernel_log).exists() else b""
             running = _read_int(Path(spec.root) / "cell")

@@ -36,6 +36,7 @@ import shutil
 import site
 import subprocess
 import sys
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -44,7 +45,18 @@ from ..config import DATA_ENV
 from .spec import Limits, SandboxSpec
 
 __all__ = ["HOME", "INSTALL_HINT", "SandboxUnavailable", "sandbox_spec", "bwrap_argv", "shim_argv",
-           "kernel_environment", "write_etc"]
+           "kernel_environment", "write_etc",
+           "FIRST_UID", "UID_RANGE", "JUDGE_UID_OFFSET", "fresh_uid"]
+
+#: First uid of the sandboxed kernels when grading as root: each submission
+#: draws a fresh one from FIRST_UID + [0, UID_RANGE), so nothing a kernel
+#: leaves under its uid (a kernel keyring, say) is met by a later one.
+FIRST_UID = 200_000
+UID_RANGE = 2**24
+_USED_UIDS: set[int] = set()
+_UID_LOCK = threading.Lock()
+#: The judge's uid is its kernel's plus this: above every kernel's, never the kernel's own.
+JUDGE_UID_OFFSET = 2**25
 
 #: The kernel's home and working folder inside the sandbox.
 HOME = "/home/student"
@@ -190,8 +202,11 @@ def _parents(paths: list[str]) -> list[str]:
     return sorted(parents, key=lambda p: (p.count("/"), p))
 
 
-def bwrap_argv(spec: SandboxSpec, *, runtime: Path, etc: Path, limits: Limits) -> list[str]:
-    """The ``bwrap`` command line up to (and including) ``--``."""
+def bwrap_argv(spec: SandboxSpec, *, runtime: Path, etc: Path, limits: Limits,
+               also_read_only: tuple[str, ...] = ()) -> list[str]:
+    """The ``bwrap`` command line up to (and including) ``--``;
+    ``also_read_only``: folders bound read-only over the private ``/tmp``
+    (the judge reads its kernel's answers there)."""
     size = str(limits.scratch)
     argv = [spec.bwrap, "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net",
             "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--hostname", "grading"]
@@ -216,7 +231,10 @@ def bwrap_argv(spec: SandboxSpec, *, runtime: Path, etc: Path, limits: Limits) -
     argv += ["--proc", "/proc", "--dev", "/dev", "--size", size, "--perms", "1777", "--tmpfs", "/dev/shm"]
     argv += ["--size", size, "--perms", "1777", "--tmpfs", "/tmp"]
     argv += ["--size", size, "--perms", "1777", "--tmpfs", HOME]
-    argv += ["--bind", str(runtime), str(runtime), "--remount-ro", "/dev", "--remount-ro", "/"]
+    argv += ["--bind", str(runtime), str(runtime)]
+    for path in also_read_only:
+        argv += ["--ro-bind", path, path]
+    argv += ["--remount-ro", "/dev", "--remount-ro", "/"]
     return argv + ["--chdir", HOME, "--"]
 
 
@@ -244,3 +262,15 @@ def kernel_environment(env: Mapping[str, str], extra: Mapping[str, str]) -> dict
     })
     kept.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
     return kept
+
+
+def fresh_uid() -> int:
+    """A uid no other submission of this process has had."""
+    import secrets
+
+    with _UID_LOCK:
+        while True:
+            uid = FIRST_UID + secrets.randbelow(UID_RANGE)
+            if uid not in _USED_UIDS:
+                _USED_UIDS.add(uid)
+                return uid

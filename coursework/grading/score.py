@@ -4,8 +4,9 @@ The points are nbgrader's (read from the submission's gradebook by the run
 stage).  The reasons come from the graded notebook: for each test cell that
 lost points, the error it raised (exception type and first line), a
 timeout, text on stderr (nbgrader gives 0 points to a test cell that writes
-to stderr), a dead kernel, the memory limit, or tampering, with the error of
-the exercise's answer cell added when it had one.
+to stderr), a dead kernel or the memory limit, with the error of the
+exercise's answer cell added when it had one.  A test cell's outputs are
+the judge's (:mod:`~coursework.grading.judge`): no code in the kernel wrote them.
 """
 
 from __future__ import annotations
@@ -14,10 +15,9 @@ from typing import Any
 
 from .._kernels import first_line
 from .assignments import Assignment
-from .cells import KERNEL_DIED, MEMORY, NOT_RUN, REFUSED, TIMEOUT, UNRESPONSIVE_MESSAGE
+from .cells import KERNEL_DIED, KERNEL_DIED_MESSAGE, MEMORY, NOT_RUN, TIMEOUT, UNRESPONSIVE_MESSAGE
 from .cells import grade_id, is_answer, is_test, same_source
 from .collect import Submission
-from .integrity import TAMPERED, TAMPERING_REASON
 from .model import SubmissionGrade
 from .run import Outcome
 
@@ -55,9 +55,7 @@ def _error_of(cell: Any, cell_timeout: float) -> str | None:
         return f"timeout: the cell ran longer than {cell_timeout:g} s"
     ename = errors[0].get("ename") or "Error"
     evalue = first_line(errors[0].get("evalue", ""), _REASON_CHARS)
-    if ename == TAMPERED:
-        return TAMPERING_REASON
-    if ename in (NOT_RUN, MEMORY, REFUSED):
+    if ename in (NOT_RUN, MEMORY):
         return evalue
     if ename == KERNEL_DIED:
         return "the kernel died in this cell (os._exit(), a crash or out of memory)"
@@ -83,7 +81,9 @@ def _culprit_reason(culprit: Any, cell_timeout: float) -> str:
     if _has_error(culprit, MEMORY):
         return f"not run: {first_line(_errors(culprit)[0].get('evalue', ''))} in answer cell {gid}"
     if _has_error(culprit, KERNEL_DIED):
-        return f"not run: the kernel died in answer cell {gid} (os._exit(), a crash or out of memory)"
+        why = next(o.get("evalue", "") for o in _errors(culprit) if o.get("ename") == KERNEL_DIED)
+        detail = "os._exit(), a crash or out of memory" if why == KERNEL_DIED_MESSAGE else why
+        return f"not run: the kernel died in answer cell {gid} ({detail})"
     return (
         f"not run: the kernel stopped responding in answer cell {gid} "
         f"(it ran longer than {cell_timeout:g} s and ignored the interrupt)"
@@ -93,8 +93,6 @@ def _culprit_reason(culprit: Any, cell_timeout: float) -> str:
 def _reason(cell: Any, answers: list[Any], stubs: dict, score: float, max_score: float, timeout: float) -> str:
     """Why one test cell lost points, given the answer cells before it."""
     reason = _why_test_failed(cell, score, max_score, timeout)
-    if _has_error(cell, TAMPERED):
-        return reason
     culprit = next((a for a in answers if _stopped_kernel(a)), None)
     if _has_error(cell, NOT_RUN):
         return reason if culprit is None else _culprit_reason(culprit, timeout)
@@ -161,25 +159,10 @@ def execution_notes(graded: Any, *, cell_timeout: float) -> list[str]:
 
 
 def status_of(graded: Any) -> str:
-    """``tampered``, ``crashed`` (the kernel died or stopped responding
-    before the end) or ``ok``."""
-    if any(_has_error(cell, TAMPERED) or _has_error(cell, REFUSED) for cell in graded.cells):
-        return "tampered"
+    """``crashed`` (the kernel died or stopped responding before the end) or ``ok``."""
     if any(_has_error(cell, NOT_RUN) or _stopped_kernel(cell) for cell in graded.cells):
         return "crashed"
     return "ok"
-
-
-def _tamper_notes(graded: Any, outcome: Outcome) -> list[str]:
-    notes = []
-    for finding in outcome.report.tampering if outcome.report else ():
-        cell = graded.cells[finding.cell] if finding.cell < len(graded.cells) else {}
-        gid = grade_id(cell)
-        kind = "test cell" if is_test(cell) else ("answer cell" if is_answer(cell) else "cell")
-        label = f"cell {finding.cell + 1}" + (f" ({kind} {gid})" if gid else "")
-        detail = finding.detail.removeprefix("not run: ")
-        notes.append(f"{label}: {detail}; the tests from there on earned nothing (possible tampering)")
-    return notes
 
 
 def score(submission: Submission, assignment: Assignment, outcome: Outcome, *, notes: list[str],
@@ -191,7 +174,7 @@ def score(submission: Submission, assignment: Assignment, outcome: Outcome, *, n
     max_scores = assignment.max_scores
     scores = {gid: outcome.scores.get(gid) for gid in max_scores}
     reasons = explain(graded, assignment.released, scores, max_scores, cell_timeout=cell_timeout)
-    notes = notes + _tamper_notes(graded, outcome) + execution_notes(graded, cell_timeout=cell_timeout)
+    notes = notes + execution_notes(graded, cell_timeout=cell_timeout)
     return SubmissionGrade(
         student=submission.student, notebook=submission.notebook, status=status_of(graded), scores=scores,
         max_scores=max_scores, reasons=reasons, notes=notes, seconds=outcome.seconds,

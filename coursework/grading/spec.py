@@ -26,7 +26,6 @@ __all__ = [
     "Limits",
     "SandboxSpec",
     "WorkerSpec",
-    "Tampering",
     "WorkerReport",
 ]
 
@@ -59,8 +58,6 @@ def _build(cls: type, data: dict[str, Any]) -> Any:
         value = data[f.name]
         if f.name in nested and isinstance(value, dict):
             value = _build(nested[f.name], value)
-        elif f.name == "tampering":
-            value = tuple(Tampering(**item) for item in value)
         elif isinstance(value, list):
             value = tuple(value)
         kwargs[f.name] = value
@@ -134,12 +131,11 @@ class WorkerSpec(_Json):
     ``root`` is the private nbgrader course directory (``gradebook.db`` and
     ``submitted/<student>/<assignment>/<notebook>``); ``runtime`` is the
     folder shared with the kernel (its connection file and sockets, the
-    guard's key file); ``scratch`` is the kernel's working folder when there
-    is no sandbox.  ``untrusted_from`` is the index of the first cell the
-    static screen refused (:mod:`coursework.grading.screen`): it and the cells
-    after it are not run, and the test cells among them score 0, for
-    ``untrusted_reason``.  ``report``: where the :class:`WorkerReport` goes;
-    ``kernel_log``: the kernel process's own stdout and stderr.
+    judge's probe files); ``scratch`` is the kernel's working folder when
+    there is no sandbox.  ``report``: where the :class:`WorkerReport` goes;
+    ``kernel_log``: the kernel process's own stdout and stderr;
+    ``judge_context``: a JSON file with the released notebook's lesson cells
+    and its answer and test cells (:mod:`coursework.grading.judge.context`).
     """
 
     root: str
@@ -152,17 +148,7 @@ class WorkerSpec(_Json):
     limits: Limits = field(default_factory=Limits)
     sandbox: SandboxSpec | None = None
     env: dict[str, str] = field(default_factory=dict)
-    untrusted_from: int | None = None
-    untrusted_reason: str = ""
-    guard: bool = True
-
-
-@dataclass(frozen=True)
-class Tampering(_Json):
-    """A test cell that did not run as written (cell index from 0, why)."""
-
-    cell: int
-    detail: str
+    judge_context: str = ""
 
 
 @dataclass(frozen=True)
@@ -173,12 +159,10 @@ class WorkerReport(_Json):
     per error nbgrader logged (its own exceptions, not the notebook's);
     ``memory_exceeded_cell``: the cell during which the kernel went over the
     memory limit and was killed; ``peak_memory``: the largest resident size
-    (bytes) of the kernel's process tree; ``tampering``: the test cells the
-    guard or the screen refused, in order.
+    (bytes) of the kernel's process tree.
     """
 
     finished: bool
     errors: tuple[str, ...] = ()
     memory_exceeded_cell: int | None = None
     peak_memory: int = 0
-    tampering: tuple[Tampering, ...] = ()

@@ -86,11 +86,17 @@ def check_names_cover(class_names: Sequence[str], ids: np.ndarray, what: str = "
 
 
 def class_colors(cmap: str | Colormap | None, n_classes: int) -> list[tuple[float, ...]]:
-    """``n_classes`` distinct RGBA colours (qualitative colormaps are not stretched)."""
+    """``n_classes`` distinct RGBA colours (qualitative colormaps are not stretched).
+
+    By default the Okabe–Ito palette (colour-blind safe, :mod:`.palette`) up to
+    7 classes, ``tab20`` beyond (classes also differ by marker).
+    """
     import matplotlib
 
+    from .palette import OKABE_ITO_CMAP
+
     if cmap is None:
-        cmap = "tab10" if n_classes <= 10 else "tab20"
+        cmap = OKABE_ITO_CMAP if n_classes <= OKABE_ITO_CMAP.N else "tab20"
     if isinstance(cmap, str):
         try:
             cmap = matplotlib.colormaps[cmap]
@@ -158,9 +164,24 @@ def scatter_classes(
     colors: Sequence[Any],
     **scatter_kwargs: Any,
 ) -> None:
-    """One scatter (one legend entry) per class that has points."""
+    """One scatter (one legend entry) per class that has points, each class
+    with its own marker as well as its colour (unless ``marker`` is given)."""
+    from .palette import CLASS_MARKERS
+
     kwargs = {"edgecolors": "k", "linewidths": 0.5, "s": 25} | dict(scatter_kwargs)
     for index, (name, color) in enumerate(zip(names, colors)):
         mask = y_index == index
         if np.any(mask):
-            ax.scatter(X[mask, 0], X[mask, 1], color=color, label=name, **kwargs)
+            marker = {"marker": CLASS_MARKERS[index % len(CLASS_MARKERS)]} | kwargs
+            ax.scatter(X[mask, 0], X[mask, 1], color=color, label=name, **marker)
+
+
+def class_label(name: str) -> str:
+    """How a text alternative names a class: ``"class -1"`` for a bare number, else its name."""
+    return f"class {name}" if name.lstrip("+-").replace(".", "", 1).isdigit() else name
+
+
+def class_counts(y_index: np.ndarray, names: Sequence[str]) -> str:
+    """``"2 of class -1, 2 of class 1"``: the points per class, for a text alternative."""
+    counts = np.bincount(np.asarray(y_index, dtype=int), minlength=len(names))
+    return ", ".join(f"{count} of {class_label(name)}" for name, count in zip(names, counts) if count)

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..evaluation import most_confused_pair
 from ._checks import as_class_ids, check_names_cover, new_axes
+from .alt import describe_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -96,4 +98,27 @@ def plot_confusion_matrix(
     for tick in ax.get_xticklabels():
         tick.set_horizontalalignment("right")
         tick.set_rotation_mode("anchor")
+    ids = labels if labels is not None else np.union1d(y_true, y_pred).tolist()
+    names = list(class_names) if class_names is not None else [str(i) for i in ids]
+    describe_axes(ax, _describe(y_true, y_pred, ids, names))
     return ax
+
+
+def _describe(y_true: np.ndarray, y_pred: np.ndarray, ids: list, names: list[str]) -> str:
+    """The matrix in words: accuracy, the best and worst recognised class, the worst mix-up (counted)."""
+    from sklearn.metrics import confusion_matrix
+
+    counts = confusion_matrix(y_true, y_pred, labels=ids)
+    text = (f"Confusion matrix of {len(y_true)} predictions over {len(names)} classes (rows: true class, "
+            f"columns: predicted class): {np.mean(y_true == y_pred):.1%} on the diagonal")
+    rows = counts.sum(axis=1)
+    present = np.flatnonzero(rows)
+    if len(present):
+        recall = np.diag(counts)[present] / rows[present]
+        best, worst = present[np.argmax(recall)], present[np.argmin(recall)]
+        text += (f"; best recognised {names[best]} ({recall.max():.0%} right), "
+                 f"worst {names[worst]} ({recall.min():.0%} right)")
+    if counts.sum() > np.trace(counts):
+        true, predicted, n = most_confused_pair(counts, names)
+        text += f"; most frequent mistake: {true} predicted as {predicted} ({n} times)"
+    return text

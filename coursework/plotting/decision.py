@@ -18,8 +18,9 @@ from matplotlib.colors import BoundaryNorm, Colormap, ListedColormap
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from .alt import describe_axes
 from ._checks import (
-    as_class_ids, check_real, check_scatter_kwargs, check_X, class_colors, class_names_for,
+    as_class_ids, check_real, check_scatter_kwargs, check_X, class_colors, class_counts, class_label, class_names_for,
     feature_names_for, new_axes, scatter_classes,
 )
 
@@ -196,7 +197,28 @@ class DecisionRegions:
         ax.set_ylabel(ylabel)
         existing, _ = ax.get_legend_handles_labels()
         ax.legend(handles=existing + handles, loc="best")
+        describe_axes(ax, self.describe(X, y, names, (xlabel, ylabel)))
         return self
+
+    def describe(self, X: np.ndarray | None, y: np.ndarray | None, names: list[str],
+                 features: tuple[str, str]) -> str:
+        """The figure in words: each class's share of the plane, the points, how many lie in their region."""
+        shares = np.bincount(self.region.ravel(), minlength=len(names)) / self.region.size
+        text = (f"Decision regions over {features[0]} from {self.xx0[0, 0]:.3g} to {self.xx0[0, -1]:.3g} and "
+                f"{features[1]} from {self.xx1[0, 0]:.3g} to {self.xx1[-1, 0]:.3g}: "
+                + ", ".join(f"{class_label(name)} covers {share:.0%}" for name, share in zip(names, shares)))
+        if self.boundary_ is not None:
+            text += f"; a black line where the score equals {self.threshold:g}"
+        if X is not None and y is not None:
+            index = np.searchsorted(self.classes, y)
+            cols = np.clip(np.searchsorted(self.xx0[0], X[:, 0]), 0, self.xx0.shape[1] - 1)
+            rows = np.clip(np.searchsorted(self.xx1[:, 0], X[:, 1]), 0, self.xx1.shape[0] - 1)
+            inside = np.mean(self.region[rows, cols] == index)
+            text += (f"; {len(X)} points ({class_counts(index, names)}), each class with its own marker, "
+                     f"{inside:.0%} of them inside their class's region")
+        elif X is not None:
+            text += f"; {len(X)} unlabelled points"
+        return text
 
     def _draw_surface(self, ax: Axes, colors: list, plot_method: str) -> Any:
         n_classes = len(self.classes)
@@ -280,7 +302,8 @@ def plot_decision_boundary(
     feature_names : sequence of 2 str, optional
         Axis labels; default ``("x1", "x2")``.
     cmap : str or Colormap, optional
-        Colours of the classes (regions and points); default ``"tab10"``.
+        Colours of the classes (regions and points); default the Okabe–Ito
+        palette (colour-blind safe; classes also differ by marker).
     plot_method : {"contourf", "pcolormesh"}, default="contourf"
         Smooth filled contours, or one cell per grid point (exact).
     **scatter_kwargs

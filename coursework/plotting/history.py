@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ._checks import axes_array, new_axes
+from .alt import describe_axes
+from .palette import TRAINING_STYLE, VALIDATION_STYLE
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["DEFAULT_METRICS", "draw_history", "history_dict", "plot_history", "select_metrics"]
+__all__ = ["DEFAULT_METRICS", "describe_curve", "draw_history", "history_dict", "plot_history", "select_metrics"]
 
 #: What :func:`plot_history` draws when ``metrics`` is not given (each only
 #: when the history recorded it).
@@ -79,26 +81,53 @@ def select_metrics(
     return metrics
 
 
+def describe_curve(label: str, values: Sequence[float]) -> str:
+    """One curve in words, its numbers from the data:
+    ``"validation lowest at epoch 4 (0.28), then rising to 0.61 at epoch 20"``.
+
+    >>> describe_curve("training", [0.9, 0.5, 0.4])
+    'training falling from 0.9 at epoch 1 to 0.4 at epoch 3'
+    """
+    values = np.asarray(values, dtype=float)
+    n = len(values)
+    if n == 1:
+        return f"{label} {values[0]:.3g} after 1 epoch"
+    first, last = f"{values[0]:.3g} at epoch 1", f"{values[-1]:.3g} at epoch {n}"
+    low, high = int(np.argmin(values)) + 1, int(np.argmax(values)) + 1
+    if 1 < low < n and values[-1] > values[low - 1]:
+        return f"{label} lowest at epoch {low} ({values[low - 1]:.3g}), then rising to {last} (from {first})"
+    if 1 < high < n and values[-1] < values[high - 1]:
+        return f"{label} highest at epoch {high} ({values[high - 1]:.3g}), then falling to {last} (from {first})"
+    trend = "falling" if values[-1] < values[0] else "rising" if values[-1] > values[0] else "flat"
+    return f"{label} {trend} from {first} to {last}"
+
+
 def draw_history(
     axes: Sequence[Axes], history: Mapping[str, Sequence[float]], metrics: Sequence[str]
 ) -> None:
-    """Draw metric ``metrics[i]`` on ``axes[i]``: a ``training`` line and, when
-    ``val_<metric>`` was recorded, a ``validation`` line, over epochs 1, 2, ...
+    """Draw metric ``metrics[i]`` on ``axes[i]``: a ``training`` line (solid,
+    circles) and, when ``val_<metric>`` was recorded, a ``validation`` line
+    (dashed, squares), over epochs 1, 2, ...
 
-    Titles each panel with the metric's name and labels its axes; draws
-    nothing else (no figure, no clearing).
+    Titles each panel with the metric's name, labels its axes and attaches
+    its text alternative (:func:`describe_curve` per line); draws nothing
+    else (no figure, no clearing).
     """
     for ax, metric in zip(axes, metrics):
-        for key, label in ((metric, "training"), (f"val_{metric}", "validation")):
+        described = []
+        for key, label, style in ((metric, "training", TRAINING_STYLE),
+                                  (f"val_{metric}", "validation", VALIDATION_STYLE)):
             values = history.get(key)
             if values is not None and len(values) > 0:
                 epochs = np.arange(1, len(values) + 1)
-                ax.plot(epochs, values, marker="o" if len(values) < 30 else None,
-                        markersize=3, label=label)
+                marker = style["marker"] if len(values) < 30 else None
+                ax.plot(epochs, values, **(style | {"marker": marker}), markersize=3, label=label)
+                described.append(describe_curve(label, values))
         ax.set_title(metric)
         ax.set_xlabel("epoch")
         ax.set_ylabel(metric)
         ax.legend(loc="best")
+        describe_axes(ax, f"{metric} per epoch: " + "; ".join(described))
 
 
 def plot_history(

@@ -14,13 +14,15 @@ import numpy as np
 from matplotlib.colors import Colormap
 
 from ._checks import as_class_ids, axes_array, check_int, check_names_cover, new_axes
+from .alt import describe_axes
+from .palette import OKABE_ITO, RIGHT, WRONG
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 __all__ = ["plot_image_probabilities", "plot_images"]
 
-_RIGHT, _WRONG, _OTHER = "tab:green", "tab:red", "0.7"
+_OTHER = "0.75"
 
 
 def _check_images(images: Any) -> np.ndarray:
@@ -76,8 +78,9 @@ def plot_images(
 ) -> np.ndarray:
     """Show images in a grid, titled by label and, optionally, prediction.
 
-    With ``predictions`` each title reads ``"predicted (true)"``, green when
-    right and red when wrong.  Used in notebook 05 (first look at an image
+    With ``predictions`` each title reads ``"✓ predicted (true)"`` in blue
+    when right and ``"✗ predicted (true)"`` in vermillion when wrong (the
+    mark says it without the colour).  Used in notebook 05 (first look at an image
     dataset, its mistakes, the linear model's weight templates).
 
     Parameters
@@ -137,23 +140,40 @@ def plot_images(
             continue
         _show(ax, images[i], cmap, imshow_kwargs)
         if predictions is not None and labels is not None:
-            right = predictions[i] == labels[i]
-            ax.set_title(f"{name(predictions[i])} ({name(labels[i])})",
-                         color=_RIGHT if right else _WRONG, fontsize="small")
+            style = RIGHT if predictions[i] == labels[i] else WRONG
+            ax.set_title(f"{style['mark']} {name(predictions[i])} ({name(labels[i])})",
+                         color=style["color"], fontsize="small")
         elif predictions is not None or labels is not None:
             ax.set_title(name((predictions if labels is None else labels)[i]), fontsize="small")
+    describe_axes(panels[0], _describe_grid(n, labels, predictions, name))
     return panels
 
 
+def _describe_grid(n: int, labels: Any, predictions: Any, name: Any) -> str:
+    """The grid in words: how many images, which labels, which predictions were wrong."""
+    text = f"{n} image{'s' if n != 1 else ''}"
+    if labels is not None and predictions is not None:
+        wrong = [i for i in range(n) if predictions[i] != labels[i]]
+        text += f" titled by predicted class (true class): {n - len(wrong)} right, {len(wrong)} wrong"
+        if wrong:
+            text += " (" + ", ".join(f"{name(labels[i])} predicted as {name(predictions[i])}" for i in wrong) + ")"
+    elif labels is not None or predictions is not None:
+        values = labels if labels is not None else predictions
+        kind = "labelled" if labels is not None else "titled by predicted class"
+        text += f" {kind}: " + ", ".join(name(v) for v in values)
+    return text
+
+
 def _draw_probabilities(ax: Axes, p: np.ndarray, label: int | None, names: list[str]) -> None:
-    """One bar per class; the true class green, a wrong prediction red."""
+    """One bar per class; the true class blue, a wrong prediction vermillion and hatched."""
     predicted = int(np.argmax(p))
-    colors = [_OTHER] * len(p)
+    colors, hatches = [_OTHER] * len(p), [""] * len(p)
     if label is not None:
-        colors[label] = _RIGHT
+        colors[label] = RIGHT["color"]
     if label is None or predicted != label:
-        colors[predicted] = _WRONG if label is not None else "tab:blue"
-    ax.bar(np.arange(len(p)), p, color=colors)
+        colors[predicted] = WRONG["color"] if label is not None else OKABE_ITO[4]
+        hatches[predicted] = WRONG["hatch"] if label is not None else ""
+    ax.bar(np.arange(len(p)), p, color=colors, hatch=hatches, edgecolor="black", linewidth=0.3)
     ax.set_ylim(0, 1)
     ax.set_xticks(np.arange(len(p)), names, rotation=90, fontsize="x-small")
     ax.tick_params(axis="y", labelsize="x-small")
@@ -171,8 +191,9 @@ def plot_image_probabilities(
 ) -> np.ndarray:
     """Each image beside a bar chart of the probabilities a model gave it.
 
-    The image is titled ``"predicted p% (true)"`` (green when right, red when
-    wrong); in the bars the true class is green and a wrong prediction red.
+    The image is titled ``"✓ predicted p% (true)"`` (blue) when right and
+    ``"✗ predicted p% (true)"`` (vermillion) when wrong; in the bars the true
+    class is blue and a wrong prediction vermillion and hatched.
     Used in notebook 05, after ``model.predict``.
 
     Parameters
@@ -231,10 +252,24 @@ def plot_image_probabilities(
         title = f"{names[predicted]} {p[i, predicted]:.0%}"
         color = "black"
         if labels is not None:
-            title += f" ({names[int(labels[i])]})"
-            color = _RIGHT if predicted == labels[i] else _WRONG
+            style = RIGHT if predicted == labels[i] else WRONG
+            title = f"{style['mark']} {title} ({names[int(labels[i])]})"
+            color = style["color"]
         image_ax.set_title(title, color=color, fontsize="small")
         _draw_probabilities(bars_ax, p[i], None if labels is None else int(labels[i]), names)
     for ax in panels[2 * n:]:
         ax.set_axis_off()
+    describe_axes(panels[0], f"{n} image{'s' if n != 1 else ''}, each beside a bar chart of the "
+                  "probabilities the model gave to each class: "
+                  + "; ".join(_describe_probabilities(p[i], None if labels is None else int(labels[i]), names)
+                              for i in range(n)))
     return panels
+
+
+def _describe_probabilities(p: np.ndarray, label: int | None, names: list[str]) -> str:
+    predicted = int(np.argmax(p))
+    text = f"{names[predicted]} {p[predicted]:.0%}"
+    if label is not None:
+        verdict = "right" if predicted == label else f"wrong, true class {names[label]} {p[label]:.0%}"
+        text += f" ({verdict})"
+    return text

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._checks import as_class_ids, check_X, class_colors, class_names_for, new_axes, scatter_classes
+from ._checks import as_class_ids, check_X, class_colors, class_counts, class_names_for, new_axes, scatter_classes
+from .alt import describe_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -147,10 +148,13 @@ def plot_linear_boundary(
     ax = new_axes()[0, 0] if ax is None else ax
     if X is not None and y is None:
         ax.scatter(X[:, 0], X[:, 1], color="k", s=15)
+        _note(ax, "points", f"{len(X)} points")
     elif X is not None:
         classes = np.unique(y)
-        scatter_classes(ax, X, np.searchsorted(classes, y), class_names_for(None, classes),
-                        class_colors(None, len(classes)))
+        names = class_names_for(None, classes)
+        scatter_classes(ax, X, np.searchsorted(classes, y), names, class_colors(None, len(classes)))
+        _note(ax, "points", f"{len(X)} points ({class_counts(np.searchsorted(classes, y), names)}), "
+                            "each class with its own marker")
     if not ax.get_xlabel() and not ax.get_ylabel():
         ax.set_xlabel("x1")
         ax.set_ylabel("x2")
@@ -163,4 +167,28 @@ def plot_linear_boundary(
     ax.plot(xs, ys, label=label, scalex=autoscale, scaley=autoscale, **line_kwargs)
     if label is not None or y is not None:
         ax.legend(loc="best")
+    _note(ax, "lines", f"{label + ': ' if label else ''}{_equation(w, b)}")
     return ax
+
+
+def _equation(w: Any, b: Any) -> str:
+    w0, w1, b = _line_parameters(w, b)
+    if w1 == 0:
+        return f"x1 = {-b / w0:.3g}"
+    return f"x2 = {-w0 / w1:.3g} x1 {'+' if -b / w1 >= 0 else '-'} {abs(b / w1):.3g}"
+
+
+def _note(ax: Axes, kind: str, text: str) -> None:
+    """Add to what the Axes' text alternative says: its points, then every boundary line drawn on it."""
+    notes = ax.__dict__.setdefault("_coursework_linear", {"points": "", "lines": []})
+    if kind == "points":
+        notes["points"] = text
+    else:
+        notes["lines"].append(text)
+    lines = notes["lines"]
+    parts = [notes["points"]] if notes["points"] else []
+    if lines:
+        shown = lines if len(lines) <= 12 else lines[:5] + [f"... {len(lines) - 10} more ..."] + lines[-5:]
+        parts.append(f"{len(lines)} decision boundary line{'s' if len(lines) != 1 else ''} w·x + b = 0: "
+                     + "; ".join(shown))
+    describe_axes(ax, "; ".join(parts))

@@ -11,7 +11,6 @@ the internet, which CI does not have.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -24,9 +23,8 @@ from coursework.grading._course_dir import NOTEBOOK_PATTERN
 from tests.conftest import REAL_MIRROR, REPO_ROOT
 
 from .jupyterlab import JupyterLab
-from .notebook_page import CHROMIUM_FLAGS, PROBE, LabNotebook, NotebookRun
+from .notebook_page import PROBE, LabNotebook, NotebookRun
 
-CHROMIUM = Path(os.environ.get("COURSEWORK_CHROMIUM", "/usr/bin/chromium"))
 #: Screenshots, and each run's final cell states (run.json), one folder per notebook.
 SHOTS = REPO_ROOT / "build" / "browser"
 #: Generous but bounded: the slowest notebook takes about 2.5 min here.
@@ -67,27 +65,16 @@ def lab(student_dir, tmp_path_factory) -> Iterator[JupyterLab]:
 
 
 @pytest.fixture(scope="session")
-def page(lab) -> Iterator:
+def page(lab, chromium) -> Iterator:
     """One Chromium page (1280 x 900) with the probe of ``probe.js``."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("Playwright is missing: pip install -c ci/constraints.txt -e '.[cpu,dev]'")
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"no Chromium at {CHROMIUM}: install Debian's (apt-get install -y chromium) "
-            "or set COURSEWORK_CHROMIUM to a Chromium binary"
-        )
     shutil.rmtree(SHOTS, ignore_errors=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        try:
-            tab = browser.new_page(viewport={"width": 1280, "height": 900})
-            tab.set_default_timeout(30_000)
-            tab.add_init_script(path=str(PROBE))
-            yield tab
-        finally:
-            browser.close()
+    tab = chromium.new_page(viewport={"width": 1280, "height": 900})
+    tab.set_default_timeout(30_000)
+    tab.add_init_script(path=str(PROBE))
+    try:
+        yield tab
+    finally:
+        tab.close()
 
 
 @pytest.fixture(scope="module")

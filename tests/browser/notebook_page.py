@@ -21,17 +21,11 @@ from typing import Any
 from .jupyterlab import JupyterLab
 
 __all__ = [
-    "CHROMIUM_FLAGS", "PROBE", "LabNotebook", "NotebookRun", "Sample",
+    "PROBE", "LabNotebook", "NotebookRun", "Sample",
     "describe", "is_exercise", "lesson_cells",
 ]
 
 PROBE = Path(__file__).with_name("probe.js")
-#: Chromium as root in a container, on a closed network: without the
-#: background-networking flags it keeps trying to reach Google's services.
-CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-gpu", "--disable-quic",
-]
 _POLL_S = 0.2
 _RUN_ALL = "Restart Kernel and Run All Cells…"
 

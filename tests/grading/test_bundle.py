@@ -9,24 +9,15 @@ import shutil
 import subprocess
 import sys
 
-import nbformat
 import pytest
 
 from coursework.config import REPOSITORY_URL, STUDENT_REPOSITORY_URL
 from coursework.grading.bundle import MARKER, write_bundle
 from tests.conftest import REPO_ROOT
 from tests.grading.conftest import needs_sandbox
+from tests.leaks import leaks, secret_lines
 
 REAL = sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
-_REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
-#: Solution lines the package holds for its own reasons: the input checks that
-#: coursework.plotting's confusion-matrix plot makes too (notebook 05's answer
-#: makes the same ones); the answer cannot be recovered from them.
-SHARED_WITH_PACKAGE = {
-    "cm = np.asarray(cm)",
-    "if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or cm.shape[0] < 2:",
-}
 
 
 @pytest.fixture(scope="module")
@@ -34,25 +25,6 @@ def bundle(tmp_path_factory):
     root = tmp_path_factory.mktemp("bundle") / "course"
     written = write_bundle(root, notebook_dir=REPO_ROOT / "notebooks")
     return root, written
-
-
-def _secret_lines() -> dict[str, str]:
-    """Every line of every solution and hidden test (stripped, at least 12
-    characters and not a line the lesson itself shows) -> where it is from."""
-    secret, shown = {}, set()
-    for path in REAL:
-        nb = nbformat.read(path, as_version=4)
-        for cell in nb.cells:
-            if cell.cell_type != "code":
-                continue
-            regions = _REGION.findall(cell.source)
-            rest = _REGION.sub("", cell.source)
-            shown |= {line.strip() for line in rest.splitlines()}
-            for _, body in regions:
-                for line in body.splitlines():
-                    if len(line.strip()) >= 12:
-                        secret[line.strip()] = f"{path.name}: {line.strip()}"
-    return {line: where for line, where in secret.items() if line not in shown and line not in SHARED_WITH_PACKAGE}
 
 
 def test_bundle_layout(bundle):
@@ -71,15 +43,9 @@ def test_bundle_layout(bundle):
 
 def test_bundle_holds_no_marker_and_no_line_of_a_solution(bundle):
     root, _ = bundle
-    secrets = _secret_lines()
+    secrets = secret_lines(REAL)
     assert len(secrets) > 50, "the scan must have something to look for"
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        text = path.read_text(encoding="utf-8", errors="replace")
-        for marker in MARKERS:
-            assert marker not in text, f"{path.relative_to(root)} holds {marker!r}"
-        lines = {line.strip() for line in text.replace("\\n", "\n").splitlines()}
-        leaked = [where for line, where in secrets.items() if line in lines]
-        assert not leaked, f"{path.relative_to(root)} holds solution lines: {leaked[:3]}"
+    assert leaks(root, secrets) == []
 
 
 def test_bundle_points_at_the_students_repository(bundle):

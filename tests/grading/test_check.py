@@ -1,7 +1,7 @@
 """``python -m coursework check``: the student's self-check is the grader
 with the visible tests only, so it agrees with ``grade``, exercise by
 exercise, on every submission of the test corpus (the synthetic class of
-``test_grade.py`` and the hostile one of ``test_tampering.py``)."""
+``test_grade.py`` and the hostile one of ``hostile.py``)."""
 
 from __future__ import annotations
 
@@ -23,10 +23,9 @@ from tests.grading.conftest import needs_sandbox
 
 NAME = synthetic.NAME
 HIDDEN_FAILURE = "AssertionError: hidden: "  # the synthetic hidden tests' messages
-#: exit() makes ipykernel stop its loop 0.1 s later: whether the next cell
-#: reaches the kernel first is a race (on a loaded machine, grade or check
-#: alone may find the kernel dead), so its outcome is not compared.
-RACY = "syn-exit-call"
+#: Hostile cases left out of the comparison: the CPU hog's own outcome
+#: depends on how its kernel fares beside its own busy processes.
+UNCOMPARED = {"cpu-hog"}
 
 
 def test_template_source_releases_back_into_the_release(course, tmp_path):
@@ -50,7 +49,8 @@ def test_template_source_of_a_real_notebook(tmp_path):
 
 def _corpus(released, source) -> dict:
     subs = {f"syn-{k}": v for k, v in synthetic.submissions(released, source).items()}
-    subs |= {f"hostile-{k}": synthetic.answered(released, **c.answers) for k, c in hostile.CASES.items()}
+    subs |= {f"hostile-{k}": synthetic.answered(released, **c.answers(blank=True))
+             for k, c in hostile.CASES.items() if k not in UNCOMPARED}
     return subs
 
 
@@ -71,11 +71,9 @@ def both(course, tmp_path_factory):
 def test_check_and_grade_agree_on_every_visible_test(course, both):
     graded, checked = both
     assert [r.student for r in checked.results] == [r.student for r in graded.results]
-    assert len(graded.results) == len(_corpus(course[2], course[1])) == 20 + len(hostile.CASES)
+    assert len(graded.results) == len(_corpus(course[2], course[1])) == 20 + len(hostile.CASES) - len(UNCOMPARED)
     only_hidden = []
     for g, c in zip(graded.results, checked.results):
-        if c.student == RACY:
-            continue
         assert (c.status, c.problem) == (g.status, g.problem), c.student
         if c.student == "syn-source":  # its test cells hold the hidden tests: not the check's, graded as released
             assert c.notes == [f"{gid}: test cell edited; graded the original" for gid in synthetic.EXERCISES]

@@ -1,7 +1,7 @@
 """``python -m coursework grade``: nbgrader's real autograde pipeline, each
 kernel in the sandbox, on a synthetic class (every kind of bad submission),
 then on the real notebooks.  The hostile submissions are in
-``test_tampering.py``; the pieces without a kernel in ``test_pieces.py``.
+``test_hostile.py``; the pieces without a kernel in ``test_pieces.py``.
 
 The synthetic class takes a few minutes on 2 busy cores; the real notebooks
 add one batch (each source notebook as a "solution" student, each student
@@ -22,7 +22,7 @@ from coursework.__main__ import main as cli
 from coursework.grading import format_summary, grade_submissions, release, write_gradebook
 from tests.conftest import REAL_MIRROR, REPO_ROOT
 from tests.grading import synthetic
-from tests.grading.conftest import needs_sandbox
+from tests.grading.conftest import needs_sandbox, processes_with
 
 CELL_TIMEOUT = 5  # the synthetic cells take milliseconds
 TIMEOUT = 120.0  # generous: CI machines are slow and run 2 submissions at once
@@ -86,7 +86,13 @@ EXPECTED = {
         "(answer cell tiny-square) killed the kernel",
     ),
     "bigoutput": ((2, 3, 1), "ok", {}, None),
-    "exit-call": ((2, 3, 1), "ok", {}, None),
+    # exit() stops the kernel, as it does in Jupyter: the cells after it do not run (every time)
+    "exit-call": (
+        (2, 0, 0), "crashed",
+        {"tiny-square-tests": "not run: the kernel died in answer cell tiny-square (the cell called exit()",
+         "tiny-mean-tests": "not run: the kernel died in cell 7 (answer cell tiny-square)"},
+        "(answer cell tiny-square) killed the kernel",
+    ),
     "stderr": ((0, 3, 1), "ok", {"tiny-double-tests": "wrote to stderr (nbgrader gives 0 points"}, None),
     "deleted-test": (
         (0, 3, 1), "ok", {"tiny-double-tests": "AssertionError: hidden: negative numbers"},
@@ -157,7 +163,6 @@ def test_graded_notebooks_and_kernel_logs_are_written(graded_class):
     assert big.is_file() and big.stat().st_size < 100_000, "5 MB of output must be truncated"
     assert "Output truncated" in big.read_text()
     full = nbformat.read(graded_dir / "full" / NAME, as_version=4)
-    assert "[coursework-guard]" not in nbformat.writes(full), "the guard's proofs are removed"
     tests = [c for c in full.cells if c.metadata.get("nbgrader", {}).get("grade")]
     assert all(c.source.startswith(("assert", "np.testing")) for c in tests), "test cells keep their own code"
     assert not (graded_dir / "missing" / NAME).exists()
@@ -205,28 +210,15 @@ def test_notebook_timeout_kills_the_kernel(course, tmp_path):
     folder = synthetic.write_submissions(tmp_path / "subs", {"hang": synthetic.answered(released, double=hang)})
     marker = f"HANG_MARKER={uuid.uuid4().hex}"
     grades = grade_submissions(folder, notebook_dir=notebook_dir, graded_dir=tmp_path / "graded", timeout=20,
-                               cell_timeout=600, screen=False, env=dict([marker.split("=")]), echo=None)
+                               cell_timeout=600, env=dict([marker.split("=")]), echo=None)
     r = grades.result("hang", NAME)
     assert (r.status, r.total) == ("timeout", 0)
     assert r.problem == "timeout: grading took longer than 20 s (cell 4 was running)"
     assert (tmp_path / "graded" / "hang" / "99_tiny.log").is_file()
     deadline = time.monotonic() + 10
-    while _processes_with(marker) and time.monotonic() < deadline:
+    while processes_with(marker) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not _processes_with(marker), "the kernel of a timed-out submission must be killed"
-
-
-def _processes_with(variable: str) -> list[int]:
-    """Live processes whose environment holds ``variable`` (NAME=value)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and variable.encode() in (entry / "environ").read_bytes().split(b"\0"):
-                if (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
-                    found.append(int(entry.name))
-        except OSError:
-            continue
-    return found
+    assert not processes_with(marker), "the kernel of a timed-out submission must be killed"
 
 
 # --------------------------------------------------------------------------
@@ -248,14 +240,20 @@ REAL = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
 
 
 @pytest.fixture(scope="module")
-def real_class(tmp_path_factory):
+def real_root(tmp_path_factory) -> Path:
+    """The folder of :func:`real_class`: ``student/``, ``subs/``, ``graded/``."""
+    return tmp_path_factory.mktemp("real")
+
+
+@pytest.fixture(scope="module")
+def real_class(real_root):
     """Every real notebook with exercises (and its data), graded in one batch
     with every defence on: the source as student "solution", the student
     version as student "release"."""
     gradable = [p for p in REAL if _has_exercises(p) and not (p.name[:2] in NEEDS_DATA and REAL_MIRROR is None)]
     if not gradable:
         pytest.skip("no notebook with exercises (or no data mirror)")
-    root = tmp_path_factory.mktemp("real")
+    root = real_root
     release([p.name for p in gradable], notebook_dir=NOTEBOOK_DIR, output_dir=root / "student")
     for path in gradable:
         for student, folder in (("solution", NOTEBOOK_DIR), ("release", root / "student")):
@@ -296,3 +294,20 @@ def test_real_release_scores_zero_without_crashing(real_class, path):
     assert r.total == 0, r.scores
     assert set(r.reasons) == set(r.scores), r.reasons
     assert all(why.startswith("not answered: ") for why in r.reasons.values()), r.reasons
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", REAL, ids=lambda p: p.stem)
+def test_real_release_runs_every_lesson_cell(real_class, real_root, path):
+    """Issue 14: "Restart & Run All" of an unanswered student version runs the
+    whole lesson; only the exercises fail.  The graded student version is that
+    run (grading mode, every cell executed, errors allowed): every code cell
+    outside the exercises (the lesson, optional sections, results) ran, and
+    none raised."""
+    _real_result(real_class, path, "release")
+    nb = nbformat.read(real_root / "graded" / "release" / path.name, as_version=4)
+    lesson = [(i, c) for i, c in enumerate(nb.cells, 1) if c.cell_type == "code" and "nbgrader" not in c.metadata]
+    assert lesson, f"{path.name}: no lesson code cell"
+    not_run = [i for i, c in lesson if c.execution_count is None]
+    failed = [f"cell {i}: {o.ename}: {o.evalue[:200]}" for i, c in lesson for o in c.outputs if o.output_type == "error"]
+    assert not_run == [] and failed == [], f"{path.name}: not run {not_run}; failed {failed}"

@@ -21,7 +21,7 @@ from coursework.grading.repair import repair
 from coursework.grading.report import NO_SANDBOX_NOTE
 from coursework.grading.run import Outcome
 from coursework.grading.score import explain
-from coursework.grading.spec import GIB, Limits, SandboxSpec, Tampering, WorkerReport, WorkerSpec
+from coursework.grading.spec import GIB, Limits, SandboxSpec, WorkerReport, WorkerSpec
 from coursework.grading.watch import MemoryWatch, process_tree, resident_bytes
 from tests.grading import synthetic
 
@@ -78,27 +78,28 @@ def _graded_cell(grade_id, outputs, **flags):
     return cell
 
 
-def test_explain_names_the_error_the_answer_cell_and_tampering(course):
+def test_explain_names_the_error_the_answer_cell_and_the_judges_refusal(course):
     _, _, released = course
     graded = nbformat.v4.new_notebook()
     error = {"output_type": "error", "ename": "SyntaxError", "evalue": "invalid syntax (3960470163.py, line 2)",
              "traceback": []}
     name_error = {"output_type": "error", "ename": "NameError", "evalue": "name 'double' is not defined",
                   "traceback": []}
-    tampered = {"output_type": "error", "ename": "TestCellTampered", "evalue": "anything", "traceback": []}
+    refused = {"output_type": "error", "ename": "NotGradable", "traceback": [],
+               "evalue": "not gradable: the answer is nested more than 40 levels deep"}
     graded.cells = [
         _graded_cell("tiny-double", [error], solution=True),
         _graded_cell("tiny-double-tests", [name_error], grade=True, locked=True, points=2),
         _graded_cell("tiny-square", [], solution=True),
         _graded_cell("tiny-square-tests", [], grade=True, locked=True, points=3),
         _graded_cell("tiny-mean", [], solution=True),
-        _graded_cell("tiny-mean-tests", [tampered], grade=True, locked=True, points=1),
+        _graded_cell("tiny-mean-tests", [refused], grade=True, locked=True, points=1),
     ]
     scores = {"tiny-double-tests": 0.0, "tiny-square-tests": 3.0, "tiny-mean-tests": 0.0}
     assert explain(graded, released, scores, synthetic.EXERCISES, cell_timeout=60) == {
         "tiny-double-tests": "NameError: name 'double' is not defined "
         "(answer cell tiny-double: SyntaxError: invalid syntax (line 2))",
-        "tiny-mean-tests": "test cell did not run as written (possible tampering)",
+        "tiny-mean-tests": "NotGradable: not gradable: the answer is nested more than 40 levels deep",
     }
 
 
@@ -189,9 +190,9 @@ def test_format_summary():
 def test_worker_protocol_round_trips():
     spec = WorkerSpec(root="/r", assignment="a", student="s", runtime="/t", scratch="/w", report="/p",
                       kernel_log="/k", limits=Limits(memory=GIB), sandbox=SandboxSpec("bwrap", ("/usr",), uid=7),
-                      env={"A": "1"}, untrusted_from=3, untrusted_reason="why")
+                      env={"A": "1"}, judge_context="/c.json")
     assert WorkerSpec.from_json(spec.to_json()) == spec
-    report = WorkerReport(True, ("e",), 4, 123, (Tampering(5, "detail"),))
+    report = WorkerReport(True, ("e",), 4, 123)
     assert WorkerReport.from_json(report.to_json()) == report
     assert Limits(memory=3 * GIB).memory_text() == "3 GB" and Limits(memory=GIB // 2).memory_text() == "512 MB"
 
@@ -244,3 +245,14 @@ def test_grade_usage_errors(tmp_path, capsys):
         grade_submissions(tmp_path / "subs", notebook_dir=tmp_path / "notebooks", jobs=0)
     with pytest.raises(ValueError, match="memory must be"):
         grade_submissions(tmp_path / "subs", notebook_dir=tmp_path / "notebooks", memory=1000)
+
+
+def test_progress_says_the_rate_and_the_time_left():
+    import time
+
+    from coursework.grading.grade import progress
+
+    now = time.monotonic()
+    assert progress(3, 10, now - 60) == " | 3.0/min, about 2 min left"
+    assert progress(9, 10, now - 60) == " | 9.0/min, about 7 s left"
+    assert progress(0, 10, now) == progress(10, 10, now - 5) == ""

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from tests.notebooks.conftest import notebook_path
-from tests.notebooks.exercises import assert_answers_unused, format_problems, nbgrader
+from tests.notebooks.exercises import assert_answers_unused, format_problems
 from tests.notebooks.frame import (
     assert_exercises_last_with_points,
     assert_lesson_and_optional_sections_before_the_exercises,

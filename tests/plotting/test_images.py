@@ -6,7 +6,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from coursework.plotting import plot_image_probabilities, plot_images
+from coursework.plotting import description, plot_image_probabilities, plot_images
+from coursework.plotting.palette import RIGHT, WRONG
 
 NAMES = ["zero", "one", "two"]
 
@@ -28,9 +29,12 @@ def test_images_predictions_mark_exactly_the_wrong_ones():
     probabilities = np.eye(3)[[0, 2, 2, 1, 0]] * 0.8 + 0.05  # argmax: 0, 2, 2, 1, 0
     axes = plot_images(images, labels, NAMES, predictions=probabilities)
     titles = [ax.get_title() for ax in axes]
-    assert titles == ["zero (zero)", "two (one)", "two (two)", "one (two)", "zero (zero)"]
+    # right and wrong differ by a mark, not by colour alone
+    assert titles == ["✓ zero (zero)", "✗ two (one)", "✓ two (two)", "✗ one (two)", "✓ zero (zero)"]
     colours = [ax.title.get_color() for ax in axes]
-    assert colours == ["tab:green", "tab:red", "tab:green", "tab:red", "tab:green"]
+    assert colours == [RIGHT["color"], WRONG["color"], RIGHT["color"], WRONG["color"], RIGHT["color"]]
+    assert description(axes[0]) == ("5 images titled by predicted class (true class): 3 right, 2 wrong "
+                                     "(one predicted as two, two predicted as one).")
 
 
 def test_images_predictions_only_and_imshow_kwargs():
@@ -75,16 +79,18 @@ def test_image_probabilities_pairs_of_image_and_bars():
     assert len(axes) == 4  # one (image, bars) pair per row
     image_ax, bars_ax = axes[0], axes[1]
     assert len(image_ax.images) == 1 and not bars_ax.images
-    assert image_ax.get_title() == "zero 70% (zero)" and image_ax.title.get_color() == "tab:green"
+    assert image_ax.get_title() == "✓ zero 70% (zero)" and image_ax.title.get_color() == RIGHT["color"]
     np.testing.assert_allclose([bar.get_height() for bar in bars_ax.patches], PROBABILITIES[0])
     assert [t.get_text() for t in bars_ax.get_xticklabels()] == NAMES
     assert bars_ax.get_ylim() == (0, 1)
-    # image 1: predicted "two" (wrong, red bar), true "one" (green bar)
-    assert axes[2].get_title() == "two 60% (one)" and axes[2].title.get_color() == "tab:red"
-    colours = [bar.get_facecolor() for bar in axes[3].patches]
+    # image 1: predicted "two" (wrong: vermillion and hatched), true "one" (blue)
+    assert axes[2].get_title() == "✗ two 60% (one)" and axes[2].title.get_color() == WRONG["color"]
+    bars = axes[3].patches
     from matplotlib.colors import to_rgba
-    assert colours[2] == to_rgba("tab:red") and colours[1] == to_rgba("tab:green")
-    assert colours[0] == to_rgba("0.7")
+    assert bars[2].get_facecolor() == to_rgba(WRONG["color"]) and bars[2].get_hatch() == WRONG["hatch"]
+    assert bars[1].get_facecolor() == to_rgba(RIGHT["color"]) and not bars[1].get_hatch()
+    assert bars[0].get_facecolor() == to_rgba("0.75")
+    assert description(axes[0]).endswith("zero 70% (right); two 60% (wrong, true class one 30%).")
 
 
 def test_image_probabilities_without_labels_turns_off_spare_axes():

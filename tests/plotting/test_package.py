@@ -12,6 +12,9 @@ def test_all_is_explicit():
     assert sorted(plotting.__all__) == [
         "DEFAULT_METRICS",
         "DecisionRegions",
+        "OKABE_ITO",
+        "describe",
+        "description",
         "draw_history",
         "history_dict",
         "most_confused_pair",
