@@ -208,18 +208,22 @@ def test_iris_versicolor_needs_two_lines(metrics):
     iris = load_iris()
     y = iris.target == 1
     assert metrics["iris_never_accuracy"] == pytest.approx(100 / 150)
-    # a straight line barely beats "never versicolor" on either pair of measurements
+    # logistic regression's line maximises the likelihood: on the petals it is worse than
+    # "never versicolor"; the best of all lines (issue 20: 0.807 petals, 0.747 sepals) does better
+    assert metrics["iris_logistic_accuracy"]["petal"] < metrics["iris_never_accuracy"]
+    assert metrics["iris_line_accuracy"] == pytest.approx({"sepal": 112 / 150, "petal": 121 / 150})
     for name in ("sepal", "petal"):
-        assert metrics["iris_line_accuracy"][name] < metrics["iris_never_accuracy"] + 0.06, name
+        assert metrics["iris_line_accuracy"][name] >= metrics["iris_logistic_accuracy"][name], name
     # the deck's weights, recomputed: they fit the sepal measurements, not the petal ones
     deck = {name: float(np.mean(_two_lines(X, [[-7, 4], [-5, -5]], [60, -5], [7, 7], -9) == y))
             for name, X in (("sepal", iris.data[:, :2]), ("petal", iris.data[:, 2:]))}
     for name in deck:
         assert metrics["iris_deck_accuracy"][name] == pytest.approx(deck[name], abs=1e-6)
     assert deck["sepal"] > metrics["iris_never_accuracy"] > deck["petal"]
+    assert deck["sepal"] < metrics["iris_line_accuracy"]["sepal"]  # "here two lines buy nothing"
     ours = float(np.mean(_two_lines(iris.data[:, 2:], [[20, 0], [0, -20]], [-50, 35], [7, 7], -9) == y))
     assert metrics["iris_petal_two_line_accuracy"] == pytest.approx(ours, abs=1e-6)
-    assert ours >= 0.95 and ours > metrics["iris_line_accuracy"]["petal"] + 0.2
+    assert ours >= 0.95 and ours > metrics["iris_line_accuracy"]["petal"] + 0.1
 
 
 @pytest.mark.slow
