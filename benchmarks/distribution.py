@@ -13,6 +13,10 @@ to ``a/b/0`` names) is kept, one value per seed, in
 versions.  Notebooks quote these figures (``coursework.measured``) and the
 tests derive their thresholds from them (``tests/notebooks/thresholds.py``).
 
+The first seed's executed copy of each notebook stays in
+``build/sweep/<notebook>/42/`` (for an editor to read the numbers the prose
+sits next to); the other seeds' copies are deleted.
+
 ``--report`` (also done after every sweep) writes
 ``benchmarks/distributions.md``: mean, standard deviation, min and max of
 every bounded metric, with the threshold the tests derive from it.
@@ -25,8 +29,8 @@ import datetime
 import json
 import os
 import platform
+import shutil
 import sys
-import tempfile
 from collections.abc import Iterator, Sequence
 from importlib import metadata
 from pathlib import Path
@@ -42,6 +46,7 @@ FIRST_SEED = 42  # the notebooks' own seed comes first
 MAX_LIST = 12
 VERSIONED = ("tensorflow-cpu", "tensorflow", "keras", "numpy", "scikit-learn", "jax")
 REPORT = REPO / "benchmarks" / "distributions.md"
+KEPT = REPO / "build" / "sweep"  # the first seed's executed copy of each notebook, to read
 
 
 def cpu_description() -> str:
@@ -104,6 +109,8 @@ def sweep(notebook: Path, seeds: Sequence[int], workdir: Path) -> dict[str, Any]
         run = run_notebook(notebook, output_dir=workdir / str(seed), timeout=900, env=env)
         if not run.ok:
             raise SystemExit(f"{notebook.name} failed with seed {seed}: {run.error}")
+        if i > 0:  # the first seed's executed copy stays for reading (KEPT); the others go
+            shutil.rmtree(workdir / str(seed), ignore_errors=True)
         seconds.append(round(run.seconds, 1))
         for name, value in flatten(run.metrics):
             per_metric.setdefault(name, [None] * i).append(value)
@@ -202,12 +209,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         chosen = chosen_notebooks(args.notebooks)
         seeds = [FIRST_SEED + i for i in range(args.seeds)]
         MEASURED_DIR.mkdir(exist_ok=True)
-        with tempfile.TemporaryDirectory() as tmp:
-            for notebook in chosen:
-                data = sweep(notebook, seeds, Path(tmp) / notebook.stem)
-                out = MEASURED_DIR / f"{notebook.name[:2]}.json"
-                out.write_text(_dumps(data))
-                print(f"wrote {out.relative_to(REPO)}", flush=True)
+        for notebook in chosen:
+            shutil.rmtree(KEPT / notebook.stem, ignore_errors=True)
+            data = sweep(notebook, seeds, KEPT / notebook.stem)
+            out = MEASURED_DIR / f"{notebook.name[:2]}.json"
+            out.write_text(_dumps(data))
+            print(f"wrote {out.relative_to(REPO)}", flush=True)
     os.chdir(REPO)
     write_report()
     return 0

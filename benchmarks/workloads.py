@@ -1,6 +1,8 @@
 """The benchmark's workloads: the training of notebooks 01, 03, 04 and 05, each
 as the lecture wrote it (``reference``) and as the notebook does it
-(``course``).  Each function times its phases on a :class:`Clock` and returns
+(``course``: its main path, plain ``fit`` on NumPy arrays); the speed tricks
+the notebooks show in their optional sections are ``tuned`` (``tuned.py``).
+Each function times its phases on a :class:`Clock` and returns
 ``(test accuracy, multiply-adds of the run)``; see ``bench.py``.
 """
 
@@ -74,8 +76,8 @@ def toy_reference(clock: Clock) -> Outcome:
 
 
 def toy_course(clock: Clock) -> Outcome:
-    # notebooks/01_linear_classification.ipynb: one fit of 50 epochs with a
-    # ParameterHistory callback; accuracy per epoch from the recorded weights.
+    # notebooks/01_linear_classification.ipynb: one fit of 50 full-batch epochs
+    # with a ParameterHistory callback; accuracy from the recorded weights.
     import keras
 
     from coursework.callbacks import ParameterHistory
@@ -87,7 +89,7 @@ def toy_course(clock: Clock) -> Outcome:
         model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
         model.compile(loss="mse", optimizer=keras.optimizers.SGD(learning_rate=0.01))
         params = ParameterHistory(layer=0)
-        model.fit(x, y, epochs=50, batch_size=4, verbose=0, callbacks=[params])
+        model.fit(x, y, epochs=50, batch_size=len(x), verbose=0, callbacks=[params])
         w, b = params.weights[-1]
         accuracy = float(np.mean(np.sign(x @ w[:, 0] + b[0]) == y))
     return accuracy, mlp_macs((2, 1), trained=50 * 4, evaluated=0)
@@ -101,7 +103,7 @@ def toy_course(clock: Clock) -> Outcome:
 PIMA_SIZES = (8, 12, 8, 1)
 
 
-def _pima_model(steps_per_execution: int):
+def pima_model(steps_per_execution: int = 1):
     import keras
 
     model = keras.Sequential([
@@ -123,25 +125,20 @@ def pima_reference(clock: Clock) -> Outcome:
         x_train, y_train = x_train.astype(np.float64), y_train.astype(np.float64)
         x_test, y_test = x_test.astype(np.float64), y_test.astype(np.float64)
     with clock.phase("train"):
-        model = _pima_model(steps_per_execution=1)
+        model = pima_model()
         model.fit(x_train, y_train, epochs=150, batch_size=10, verbose=0)
         _, accuracy = model.evaluate(x_test, y_test, verbose=0)
     return float(accuracy), mlp_macs(PIMA_SIZES, trained=150 * len(x_train), evaluated=len(x_test))
 
 
 def pima_course(clock: Clock) -> Outcome:
-    # notebooks/03_pima_diabetes.ipynb: standardised float32 features (scaler
-    # fitted on the training part), steps_per_execution=50, 150 epochs on the
-    # first 80 % of the training part, validated after every epoch on the last
-    # 20 % (the rows validation_split=0.2 would take), weights of the epoch
-    # with the lowest validation loss.  The batches come from tf.data pipelines
-    # built once and repeated, with steps_per_epoch / validation_steps given,
-    # so that Keras keeps one iterator for all 150 epochs instead of setting
-    # one up per epoch; the validation set is one batch.
+    # notebooks/03_pima_diabetes.ipynb, main path: standardised float32
+    # features (scaler fitted on the training part), 150 epochs of batches of
+    # 10 on NumPy arrays, validated every epoch on the last 20 % of the
+    # training part, weights of the epoch with the lowest validation loss.
     import math
 
     import keras
-    import tensorflow as tf
     from sklearn.preprocessing import StandardScaler
 
     from coursework.datasets import load_pima
@@ -160,19 +157,15 @@ def pima_course(clock: Clock) -> Outcome:
         x_train = scaler.transform(x_train).astype(np.float32)
         x_test = scaler.transform(x_test).astype(np.float32)
         n_fit = math.ceil(0.8 * len(x_train))
-        x_fit, y_fit = x_train[:n_fit], y_train[:n_fit].astype(np.float32)
-        x_val, y_val = x_train[n_fit:], y_train[n_fit:].astype(np.float32)
-        train_batches = (tf.data.Dataset.from_tensor_slices((x_fit, y_fit))
-                         .shuffle(n_fit, seed=42).batch(10).repeat())
-        val_batches = tf.data.Dataset.from_tensors((x_val, y_val)).repeat()
     with clock.phase("train"):
-        model = _pima_model(steps_per_execution=50)
+        model = pima_model()
         keep_best = KeepBestWeights()
-        model.fit(train_batches, steps_per_epoch=math.ceil(n_fit / 10), epochs=150,
-                  validation_data=val_batches, validation_steps=1, callbacks=[keep_best], verbose=0)
+        model.fit(x_train[:n_fit], y_train[:n_fit], batch_size=10, epochs=150,
+                  validation_data=(x_train[n_fit:], y_train[n_fit:]), callbacks=[keep_best], verbose=0)
         model.set_weights(keep_best.best_weights)
         _, accuracy = model.evaluate(x_test, y_test, verbose=0)
-    return float(accuracy), mlp_macs(PIMA_SIZES, trained=150 * n_fit, evaluated=150 * len(x_val) + len(x_test))
+    n_val = len(x_train) - n_fit
+    return float(accuracy), mlp_macs(PIMA_SIZES, trained=150 * n_fit, evaluated=150 * n_val + len(x_test))
 
 
 # ----------------------------------------------------------------------------
@@ -182,13 +175,13 @@ def pima_course(clock: Clock) -> Outcome:
 IMDB_SIZES = (10_000, 16, 16, 1)
 
 
-def _imdb_sequences():
+def imdb_sequences():
     from coursework.datasets import load_imdb
 
     return load_imdb(num_words=10000)
 
 
-def _imdb_model(sparse: bool = False):
+def imdb_model(sparse: bool = False):
     import keras
 
     from coursework.sparse import SparseDense
@@ -205,7 +198,7 @@ def _imdb_model(sparse: bool = False):
 
 
 def imdb_reference(clock: Clock) -> Outcome:
-    (train_data, train_labels), (test_data, test_labels) = _imdb_sequences()
+    (train_data, train_labels), (test_data, test_labels) = imdb_sequences()
     # keras.datasets.imdb returns lists of Python ints: the lecture's input.
     train_data = [seq.tolist() for seq in train_data]
     test_data = [seq.tolist() for seq in test_data]
@@ -222,10 +215,10 @@ def imdb_reference(clock: Clock) -> Outcome:
         y_train = np.asarray(train_labels).astype("float32")
         y_test = np.asarray(test_labels).astype("float32")
     with clock.phase("train"):
-        model = _imdb_model()
+        model = imdb_model()
         model.fit(x_train[10000:], y_train[10000:], epochs=20, batch_size=512,
                   validation_data=(x_train[:10000], y_train[:10000]), verbose=0)
-        model = _imdb_model()
+        model = imdb_model()
         model.fit(x_train, y_train, epochs=IMDB_RETRAIN_EPOCHS, batch_size=512, verbose=0)
         _, accuracy = model.evaluate(x_test, y_test, verbose=0)
     macs = mlp_macs(IMDB_SIZES, trained=20 * 15_000 + IMDB_RETRAIN_EPOCHS * 25_000, evaluated=20 * 10_000 + 25_000)
@@ -235,34 +228,36 @@ def imdb_reference(clock: Clock) -> Outcome:
 IMDB_RETRAIN_EPOCHS = 4  # the lecture's choice
 
 
-def imdb_course(clock: Clock) -> Outcome:
-    # notebooks/04_imdb_sentiment.ipynb: the multi-hot rows kept sparse (only
-    # the ones: coursework.sparse.multi_hot_dataset, a tf.data pipeline built
-    # once, reshuffled every epoch), the lecture's network with a SparseDense
-    # first layer (the same weights and maths as Dense, adding up the kernel
-    # rows of the words present), best epoch = argmin of the validation loss,
-    # retrained on all 25,000, the test batches built only after training.
-    from coursework.sparse import multi_hot_dataset
+def _multi_hot(sequences, dimension: int = 10000) -> np.ndarray:
+    """notebooks/04's vectorize_sequences: uint8 rows, one assignment."""
+    rows = np.repeat(np.arange(len(sequences)), [len(s) for s in sequences])
+    out = np.zeros((len(sequences), dimension), dtype=np.uint8)
+    out[rows, np.concatenate(sequences)] = 1
+    return out
 
-    (train_data, train_labels), (test_data, test_labels) = _imdb_sequences()
+
+def imdb_course(clock: Clock) -> Outcome:
+    # notebooks/04_imdb_sentiment.ipynb, main path: the uint8 multi-hot
+    # matrix, the lecture's network, 20 epochs of batches of 512 with 10,000
+    # validation reviews, best epoch = argmin of the validation loss,
+    # retrained on all 25,000, the test matrix built after training.
+    (train_data, train_labels), (test_data, test_labels) = imdb_sequences()
     with clock.phase("prep"):
-        partial_train = multi_hot_dataset(train_data[10000:], train_labels[10000:], shuffle=True, seed=42)
-        validation = multi_hot_dataset(train_data[:10000], train_labels[:10000])
-        all_train = multi_hot_dataset(train_data, train_labels, shuffle=True, seed=42)
+        x_train = _multi_hot(train_data)
+        y_train = train_labels.astype("float32")
     with clock.phase("train"):
-        model = _imdb_model(sparse=True)
-        history = model.fit(partial_train, validation_data=validation, epochs=20, shuffle=False, verbose=0)
+        model = imdb_model()
+        history = model.fit(x_train[10000:], y_train[10000:], batch_size=512, epochs=20,
+                            validation_data=(x_train[:10000], y_train[:10000]), verbose=0)
         best_epoch = int(np.argmin(history.history["val_loss"])) + 1
-        model = _imdb_model(sparse=True)
-        model.fit(all_train, epochs=best_epoch, shuffle=False, verbose=0)
+        model = imdb_model()
+        model.fit(x_train, y_train, batch_size=512, epochs=best_epoch, verbose=0)
     with clock.phase("prep"):
-        test = multi_hot_dataset(test_data, test_labels)
+        del x_train
+        x_test = _multi_hot(test_data)
     with clock.phase("train"):
-        _, accuracy = model.evaluate(test, verbose=0)
-    # the sparse first layer multiplies only the ones: ~132 distinct words a review
-    nonzeros = np.mean([len(np.unique(s)) for s in train_data])
-    macs = mlp_macs(IMDB_SIZES, trained=20 * 15_000 + best_epoch * 25_000, evaluated=20 * 10_000 + 25_000,
-                    nonzeros=nonzeros)
+        _, accuracy = model.evaluate(x_test, test_labels.astype("float32"), batch_size=512, verbose=0)
+    macs = mlp_macs(IMDB_SIZES, trained=20 * 15_000 + best_epoch * 25_000, evaluated=20 * 10_000 + 25_000)
     return float(accuracy), macs
 
 
@@ -273,7 +268,7 @@ def imdb_course(clock: Clock) -> Outcome:
 FASHION_SIZES = (784, 128, 10)
 
 
-def _fashion_model():
+def fashion_model():
     import keras
 
     model = keras.Sequential([
@@ -293,7 +288,7 @@ def fashion_reference(clock: Clock) -> Outcome:
         training_images = training_images / 255.0  # float64
         test_images = test_images / 255.0
     with clock.phase("train"):
-        model = _fashion_model()
+        model = fashion_model()
         model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
         model.fit(training_images, training_labels, validation_split=0.1, epochs=5, verbose=0)
         _, accuracy = model.evaluate(test_images, test_labels, verbose=0)
@@ -301,21 +296,18 @@ def fashion_reference(clock: Clock) -> Outcome:
 
 
 def fashion_course(clock: Clock) -> Outcome:
-    # notebooks/05_fashion_mnist.ipynb: float32 pixels converted to one backend
-    # tensor for the fit, uint8 originals freed, steps_per_execution=100.
-    import keras
-
+    # notebooks/05_fashion_mnist.ipynb, main path: float32 pixels as NumPy
+    # arrays, validation_split 0.1, 5 epochs of batches of 128.
     from coursework.datasets import load_fashion_mnist
 
     (x_train, y_train), (x_test, y_test) = load_fashion_mnist()
     with clock.phase("prep"):
-        x_train = keras.ops.convert_to_tensor(x_train.astype("float32") / 255.0)
+        x_train = x_train.astype("float32") / 255.0
         x_test = x_test.astype("float32") / 255.0
     with clock.phase("train"):
-        model = _fashion_model()
-        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-                      steps_per_execution=100)
-        model.fit(x_train, y_train, validation_split=0.1, epochs=5, batch_size=32, verbose=0)
+        model = fashion_model()
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        model.fit(x_train, y_train, validation_split=0.1, epochs=5, batch_size=128, verbose=0)
         _, accuracy = model.evaluate(x_test, y_test, verbose=0)
     return float(accuracy), FASHION_MACS
 

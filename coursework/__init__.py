@@ -12,7 +12,7 @@ over seeds).  ``import coursework`` does not import Keras.
 
 from __future__ import annotations
 
-from . import _figure_hook, _quiet_tensorflow
+from . import _figure_hook, _heap, _quiet_tensorflow
 from .config import GRADING_ENV, REPOSITORY_URL, grading_mode
 from .measured import measured
 from .memory import peak_rss_mb
@@ -36,6 +36,7 @@ def _figure_mimebundle(figure: object) -> tuple[dict, dict]:
 
 
 _quiet_tensorflow.install()  # see its docstring: Abseil ignores TF_CPP_MIN_LOG_LEVEL at import
+_heap.install()  # see its docstring: freed batch buffers go back to the OS
 _figure_hook.install(_figure_mimebundle)  # in a kernel: each figure shown carries a text alternative
 
 __all__ = [

@@ -7,6 +7,7 @@ import random
 
 import numpy as np
 
+from . import _reshuffle
 from .config import SEED_ENV
 
 __all__ = ["seed_everything"]
@@ -41,6 +42,11 @@ def seed_everything(seed: int = 42, *, deterministic: bool = True) -> int:
     JAX on CPU is deterministic already; PyTorch gets
     ``use_deterministic_algorithms``.
 
+    On TensorFlow it also makes ``fit(..., shuffle=True)`` draw a new order
+    every epoch (Keras' TensorFlow path replays one order per epoch once a
+    global seed is set; see ``coursework/_reshuffle.py``).  On every backend
+    a seed then gives one repeatable sequence of orders.
+
     ``COURSEWORK_SEED``, when set, replaces ``seed``: the benchmark's seed
     sweep (``benchmarks/distribution.py``) runs a notebook under many seeds
     this way without editing it.
@@ -66,6 +72,8 @@ def seed_everything(seed: int = 42, *, deterministic: bool = True) -> int:
     random.seed(seed)
     np.random.seed(seed)
     keras.utils.set_random_seed(seed)
+    if keras.backend.backend() == "tensorflow":
+        _reshuffle.install()  # else every epoch replays one order; see there
     if deterministic:
         backend = keras.backend.backend()
         if backend == "tensorflow":

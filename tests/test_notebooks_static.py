@@ -82,3 +82,46 @@ def test_notebooks_with_exercises_end_with_the_self_check(notebook):
     assert "from coursework.grading.in_notebook import check_notebook" in last.source
     assert intro.cell_type == "markdown" and intro.source.startswith("## Check your work")
     assert "Save the notebook first" in intro.source and "hidden tests" in intro.source
+
+
+# --------------------------------------------------------------------------
+# issue 19: plain Keras on the main path; Run All reaches every lesson cell
+# --------------------------------------------------------------------------
+#: Speed plumbing the lecture does not teach: allowed only in "(optional)"
+#: sections (``tests/test_density.py`` defines the main path).
+PLUMBING = ("import tensorflow", "tf.data", "SparseDense", "sparse=True", "steps_per_execution",
+            "convert_to_tensor(x_", "np.tile(")
+
+
+def plumbing_on_the_main_path(cells) -> list[tuple[int, str]]:
+    """(cell index, construct) for every PLUMBING construct in a main-path code cell."""
+    from tests.test_density import main_path
+
+    kept = {id(cell) for cell in main_path(cells)}
+    return [(index, construct) for index, cell in enumerate(cells)
+            if id(cell) in kept and cell.cell_type == "code"
+            for construct in PLUMBING if construct in cell.source]
+
+
+def test_the_main_path_is_plain_keras(notebook):
+    path, nb = notebook
+    assert plumbing_on_the_main_path(nb.cells) == [], \
+        f"{path.name}: move these speed tricks to an 'Under the hood (optional)' section"
+
+
+def test_the_plumbing_check_sees_only_the_main_path():
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    cells = [md("## 1. Lesson"), code("import tensorflow as tf\nmodel.compile(steps_per_execution=50)"),
+             md("## Under the hood (optional): speed"), code("ds = tf.data.Dataset.range(3)"),
+             md("## 2. Exercises"), code("x = np.tile(x, 4)")]
+    assert plumbing_on_the_main_path(cells) == [(1, "import tensorflow"), (1, "steps_per_execution"), (5, "np.tile(")]
+
+
+def test_lesson_and_optional_sections_come_before_the_exercises(notebook):
+    """A student's Run All stops at the first unanswered exercise."""
+    from tests.notebooks.frame import assert_lesson_and_optional_sections_before_the_exercises
+
+    path, nb = notebook
+    if not any(cell.get("metadata", {}).get("nbgrader") for cell in nb.cells):
+        pytest.skip(f"{path.name} has no exercises")
+    assert_lesson_and_optional_sections_before_the_exercises(nb.cells)

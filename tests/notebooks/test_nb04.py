@@ -13,8 +13,8 @@ import pytest
 from tests.notebooks.conftest import notebook_path
 from tests.notebooks.exercises import assert_answers_unused, format_problems
 from tests.notebooks.frame import (
-    assert_ends_with_questions_experiments_and_optional,
     assert_exercises_last_with_points,
+    assert_lesson_and_optional_sections_before_the_exercises,
 )
 from tests.notebooks.thresholds import check_memory, check_metric
 
@@ -116,6 +116,6 @@ def test_the_lesson_runs_without_the_exercise_answers(cells):
     assert_answers_unused(cells, EXERCISE_USES)
 
 
-def test_the_notebook_ends_with_questions_experiments_and_an_optional_section(cells):
-    assert_ends_with_questions_experiments_and_optional(cells)
+def test_the_optional_sections_come_before_the_exercises(cells):
+    assert_lesson_and_optional_sections_before_the_exercises(cells)
 

@@ -27,7 +27,7 @@ from tests.notebooks.exercises import (
     lesson_program,
     nbgrader,
 )
-from tests.notebooks.frame import assert_ends_with_questions_experiments_and_optional, assert_exercises_last_with_points
+from tests.notebooks.frame import assert_exercises_last_with_points, assert_lesson_and_optional_sections_before_the_exercises
 from tests.notebooks.thresholds import check_memory, check_metric
 
 NOTEBOOK = notebook_path("05")
@@ -101,7 +101,7 @@ def test_the_lesson_covers_the_issue(cells):
     ):
         assert needle in code, needle
     assert re.search(r"^EPOCHS = 1 if GRADING else 5$", code, re.M)
-    assert re.search(r"^BATCH_SIZE = 32$", code, re.M), "Keras' default, as in the lecture"
+    assert re.search(r"^BATCH_SIZE = 128$", code, re.M), "Deep Learning with Python's MNIST batch size"
     assert "x_train_raw[:2000]" in code and "x_test_raw[:500]" in code, "the grading slice"
 
 
@@ -116,8 +116,8 @@ def test_exercises_come_after_the_lesson_with_points_in_their_headings(cells):
     assert_exercises_last_with_points(cells)
 
 
-def test_the_notebook_ends_with_questions_experiments_and_an_optional_section(cells):
-    assert_ends_with_questions_experiments_and_optional(cells)
+def test_the_optional_section_comes_before_the_exercises(cells):
+    assert_lesson_and_optional_sections_before_the_exercises(cells)
     assert "## Under the hood (optional): memory and speed" in [c.source.splitlines()[0] for c in cells]
 
 

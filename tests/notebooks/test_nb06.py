@@ -29,6 +29,7 @@ from tests.notebooks.exercises import (
     lesson_program,
     nbgrader,
 )
+from tests.notebooks.frame import assert_lesson_and_optional_sections_before_the_exercises
 
 NOTEBOOK = notebook_path("06")
 #: The exercises' answers, and how a lesson cell would call them.
@@ -87,6 +88,10 @@ def test_the_lesson_covers_the_issue(cells):
     assert "at least 4" not in prose, "only the sigmoid's slope is <= 1/4; weights can amplify"
     assert "dropping $W_2$" in prose, "flag deck 004's h(x) without W2"
     assert "backpropagation" in prose.lower() and "notebook 07" in prose
+
+
+def test_lessons_and_optional_sections_come_before_the_exercises(cells):
+    assert_lesson_and_optional_sections_before_the_exercises(cells)
 
 
 def test_every_exercise_shows_its_points(cells):
@@ -168,7 +173,7 @@ def metrics(executed):
 def test_headline_and_mode(metrics):
     assert metrics["_headline"] == "xor_mlp_accuracy"
     assert metrics["grading"] is False
-    assert metrics["passes"] == 200
+    assert metrics["passes"] == 50
 
 
 @pytest.mark.slow
@@ -203,18 +208,22 @@ def test_iris_versicolor_needs_two_lines(metrics):
     iris = load_iris()
     y = iris.target == 1
     assert metrics["iris_never_accuracy"] == pytest.approx(100 / 150)
-    # a straight line barely beats "never versicolor" on either pair of measurements
+    # logistic regression's line maximises the likelihood: on the petals it is worse than
+    # "never versicolor"; the best of all lines (issue 20: 0.807 petals, 0.747 sepals) does better
+    assert metrics["iris_logistic_accuracy"]["petal"] < metrics["iris_never_accuracy"]
+    assert metrics["iris_line_accuracy"] == pytest.approx({"sepal": 112 / 150, "petal": 121 / 150})
     for name in ("sepal", "petal"):
-        assert metrics["iris_line_accuracy"][name] < metrics["iris_never_accuracy"] + 0.06, name
+        assert metrics["iris_line_accuracy"][name] >= metrics["iris_logistic_accuracy"][name], name
     # the deck's weights, recomputed: they fit the sepal measurements, not the petal ones
     deck = {name: float(np.mean(_two_lines(X, [[-7, 4], [-5, -5]], [60, -5], [7, 7], -9) == y))
             for name, X in (("sepal", iris.data[:, :2]), ("petal", iris.data[:, 2:]))}
     for name in deck:
         assert metrics["iris_deck_accuracy"][name] == pytest.approx(deck[name], abs=1e-6)
     assert deck["sepal"] > metrics["iris_never_accuracy"] > deck["petal"]
+    assert deck["sepal"] < metrics["iris_line_accuracy"]["sepal"]  # "here two lines buy nothing"
     ours = float(np.mean(_two_lines(iris.data[:, 2:], [[20, 0], [0, -20]], [-50, 35], [7, 7], -9) == y))
     assert metrics["iris_petal_two_line_accuracy"] == pytest.approx(ours, abs=1e-6)
-    assert ours >= 0.95 and ours > metrics["iris_line_accuracy"]["petal"] + 0.2
+    assert ours >= 0.95 and ours > metrics["iris_line_accuracy"]["petal"] + 0.1
 
 
 @pytest.mark.slow
@@ -260,7 +269,7 @@ def test_grading_mode_runs_quickly(executed):
     run = executed("06", COURSEWORK_GRADING="1")  # fails the test unless every cell ran
     m = run.metrics
     assert m["grading"] is True
-    assert m["passes"] < 200
+    assert m["passes"] < 50
     # exact results do not depend on the amount of training
     assert m["gate_bits"] == {"AND": [0, 0, 0, 1], "OR": [0, 1, 1, 1], "NOT": [1, 0]}
     assert m["xnor_bits"] == [1, 0, 0, 1] and m["xor_by_hand_bits"] == [0, 1, 1, 0]

@@ -30,6 +30,7 @@ from tests.notebooks.exercises import (
     nbgrader,
 )
 from tests.notebooks.thresholds import check_memory, check_metric
+from tests.notebooks.frame import assert_lesson_and_optional_sections_before_the_exercises
 
 NOTEBOOK = notebook_path("07")
 #: The exercises' answers, and how a lesson cell would call them.
@@ -85,6 +86,10 @@ def test_the_lesson_covers_the_issue(cells):
     for needle in ("iteration", "powers of two", "3.16", "global_clipnorm", "Adadelta"):
         assert needle in prose, needle
     assert "about $\\eta$ or less" not in prose and "thousands of" not in prose
+
+
+def test_lessons_and_optional_sections_come_before_the_exercises(cells):
+    assert_lesson_and_optional_sections_before_the_exercises(cells)
 
 
 def test_every_exercise_shows_its_points(cells):

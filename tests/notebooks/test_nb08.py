@@ -27,6 +27,7 @@ from tests.notebooks.exercises import (
     nbgrader,
 )
 from tests.notebooks.thresholds import check_memory, check_metric
+from tests.notebooks.frame import assert_lesson_and_optional_sections_before_the_exercises
 
 NOTEBOOK = notebook_path("08")
 EXERCISE_USES = (r"\bmulti_output_cost\(", r"\bhuber_loss\(")
@@ -81,6 +82,10 @@ def test_the_lesson_covers_the_issue(cells):
     prose = "\n".join(cell.source for cell in cells if cell.cell_type == "markdown")
     for needle in ("\\frac{1}{2mk}", "L_1 = ", "L_2 = ", "keras.losses.Huber", "swapped"):
         assert needle in prose, needle
+
+
+def test_lessons_and_optional_sections_come_before_the_exercises(cells):
+    assert_lesson_and_optional_sections_before_the_exercises(cells)
 
 
 def test_every_exercise_shows_its_points(cells):
@@ -155,7 +160,7 @@ def metrics(executed):
 @pytest.mark.slow
 def test_headline_and_mode(metrics):
     assert metrics["_headline"] == "mae_vs_baseline"
-    assert metrics["grading"] is False and metrics["epochs"] == 60
+    assert metrics["grading"] is False and metrics["epochs"] == 30
     assert metrics["n_train"] == 331
 
 
@@ -218,6 +223,6 @@ def test_fits_in_a_laptops_memory(metrics):
 @pytest.mark.slow
 def test_grading_mode_runs_quickly(executed):
     m = executed("08", COURSEWORK_GRADING="1").metrics  # fails the test unless every cell ran
-    assert m["grading"] is True and m["epochs"] < 60
+    assert m["grading"] is True and m["epochs"] < 30
     assert m["sigmoid_age_max"] <= 1.0
     assert m["multi_cost"] == pytest.approx(m["multi_keras_mse"] / 2, abs=1e-5)

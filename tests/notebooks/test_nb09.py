@@ -29,6 +29,7 @@ from tests.notebooks.exercises import (
     nbgrader,
 )
 from tests.notebooks.thresholds import check_memory, check_metric
+from tests.notebooks.frame import assert_lesson_and_optional_sections_before_the_exercises
 
 NOTEBOOK = notebook_path("09")
 EXERCISE_USES = (r"\bstamp\(", r"\baccuracy_by_group\(", r"\bselection_optimism\(")
@@ -89,6 +90,10 @@ def test_the_lesson_covers_the_issue(cells):
 def test_prose_stays_short(cells):
     words = [len(cell.source.split()) for cell in cells if cell.cell_type == "markdown"]
     assert max(words) <= 150 and sum(words) <= 2200, (max(words), sum(words))
+
+
+def test_lessons_and_optional_sections_come_before_the_exercises(cells):
+    assert_lesson_and_optional_sections_before_the_exercises(cells)
 
 
 def test_every_exercise_shows_its_points(cells):
