@@ -73,6 +73,15 @@ def _numpy_gather(arrays: list[np.ndarray]):
     return gather
 
 
+def _map(function, structure):
+    """``keras.tree.map_structure`` that leaves ``None`` (no labels, no
+    weights) as it is: Keras 3.5 passes ``None`` leaves to ``function``
+    and has no ``none_is_leaf`` argument, later versions have one."""
+    from keras.src import tree
+
+    return tree.map_structure(lambda leaf: None if leaf is None else function(leaf), structure)
+
+
 def _batched_dataset(adapter, original):
     """``adapter``'s batches: NumPy rows gathered per batch, a seeded new
     order every iteration when shuffling."""
@@ -91,13 +100,13 @@ def _batched_dataset(adapter, original):
     order = _index_batches(adapter._num_samples, adapter._batch_size, bool(adapter._shuffle))
     if kinds == {"numpy"}:
         slots = iter(range(len(leaves)))
-        layout = tree.map_structure(lambda _: next(slots), inputs, none_is_leaf=False)
+        layout = _map(lambda _: next(slots), inputs)
         gather = _numpy_gather(leaves)
-        dataset = order.map(lambda i: tree.map_structure(gather(i).__getitem__, layout, none_is_leaf=False))
+        dataset = order.map(lambda i: _map(gather(i).__getitem__, layout))
     else:
         dataset = tf.data.Dataset.zip((order, tf.data.Dataset.from_tensors(inputs).repeat()))
         dataset = dataset.map(
-            lambda i, data: tree.map_structure(lambda x: tf.gather(x, i, axis=0), data, none_is_leaf=False),
+            lambda i, data: _map(lambda x: tf.gather(x, i, axis=0), data),
             num_parallel_calls=tf.data.AUTOTUNE,
         )
     return dataset.prefetch(tf.data.AUTOTUNE)
