@@ -24,6 +24,8 @@ from tests.notebooks.exercises import (
     assert_stubs_fail,
     exercises,
     format_problems,
+    nbgrader,
+    visible_tests,
 )
 
 NOTEBOOK = notebook_path("01")
@@ -93,7 +95,27 @@ def test_student_stubs_fail_the_visible_tests(cells):
 
 
 def test_hidden_tests_catch_wrong_answers(cells):
-    """Answers that pass the visible tests but miss a requirement fail."""
+    """Answers that pass the visible tests but fail on other inputs fail the hidden tests.
+    Exercise 3's visible tests check everything its hidden ones do (the signs and the
+    margin of the 4 points): no wrong answer passes them, so it is left out here."""
+    wrong = {
+        # forgets the w1 * x1 term (both visible examples have w1 = 0)
+        "predict_class": "def predict_class(X, w, b):\n"
+                         "    w = np.ravel(w); b = float(np.ravel(b)[0])\n"
+                         "    return np.where(np.asarray(X)[:, 1] * w[1] + b > 0, 1, -1)\n",
+        # swaps w1 and w2 (the visible lines have w1 = w2)
+        "boundary_x2": "def boundary_x2(x1, w, b):\n"
+                       "    w = np.ravel(w); b = float(np.ravel(b)[0])\n"
+                       "    if w[1] == 0:\n"
+                       "        raise ValueError('vertical boundary')\n"
+                       "    return -(w[1] * np.asarray(x1, float) + b) / w[0]\n",
+    }
+    first_two = [cell for cell in cells if not nbgrader(cell).get("grade_id", "").startswith("nb01_hand_weights")]
+    assert_hidden_tests_catch(first_two, wrong, namespace, raises=Exception, marker="{name}")
+
+
+def test_every_requirement_is_checked_visibly(cells):
+    """Plausible wrong answers that miss a stated requirement fail the visible tests."""
     wrong = {
         # ignores a Dense kernel of shape (2, 1) and a (1,) bias
         "predict_class": "def predict_class(X, w, b):\n"
@@ -106,7 +128,12 @@ def test_hidden_tests_catch_wrong_answers(cells):
         # right signs, no margin of 1
         "w_hand": "w_hand = np.array([-0.1, 0.0])\nb_hand = 0.0\n",
     }
-    assert_hidden_tests_catch(cells, wrong, namespace, raises=Exception, marker="{name}")
+    for (answer, test), (name, code) in zip(exercises(cells), wrong.items(), strict=True):
+        assert name in answer
+        scope = namespace()
+        exec(code, scope)
+        with pytest.raises(Exception):
+            exec(visible_tests(test), scope)
 
 
 # --------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from tests.notebooks.exercises import (
     assert_stubs_fail,
     exercises,
     format_problems,
+    visible_tests,
 )
 
 NOTEBOOK = notebook_path("02")
@@ -106,13 +107,37 @@ def test_hidden_tests_catch_wrong_answers(cells):
                    "        z = z / T\n"
                    "    e = np.exp(z - z.max(axis=-1, keepdims=True))\n"
                    "    return e / e.sum(axis=-1, keepdims=True)\n",
+        # adds 1e-7 instead of clipping: a perfect prediction gets a negative loss (the visible
+        # tests check the clipping of a 0 only; summing instead of averaging fails them now)
+        "cross_entropy": "def cross_entropy(y_true, y_pred):\n"
+                         "    p = np.asarray(y_pred, dtype=float) + 1e-7\n"
+                         "    return float(np.mean(-np.sum(np.asarray(y_true) * np.log(p), axis=-1)))\n",
+    }
+    with np.errstate(all="ignore"):
+        assert_hidden_tests_catch(cells, wrong, namespace)
+
+
+def test_every_requirement_is_checked_visibly(cells):
+    """Plausible wrong answers that miss a stated requirement fail the visible tests."""
+    wrong = {
+        # modifies the caller's array
+        "softmax": "def softmax(z, T=1.0):\n"
+                   "    z = z if isinstance(z, np.ndarray) else np.asarray(z, dtype=float)\n"
+                   "    z /= T\n"
+                   "    z -= z.max(axis=-1, keepdims=True)\n"
+                   "    e = np.exp(z)\n"
+                   "    return e / e.sum(axis=-1, keepdims=True)\n",
         # sums over the examples instead of averaging
         "cross_entropy": "def cross_entropy(y_true, y_pred):\n"
                          "    p = np.clip(np.asarray(y_pred, dtype=float), 1e-7, 1 - 1e-7)\n"
                          "    return float(-np.sum(np.asarray(y_true) * np.log(p)))\n",
     }
-    with np.errstate(all="ignore"):
-        assert_hidden_tests_catch(cells, wrong, namespace)
+    for (answer, test), (name, code) in zip(exercises(cells), wrong.items(), strict=True):
+        assert name in answer
+        scope = namespace()
+        exec(code, scope)
+        with np.errstate(all="ignore"), pytest.raises(AssertionError):
+            exec(visible_tests(test), scope)
 
 
 # --------------------------------------------------------------------------

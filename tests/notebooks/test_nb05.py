@@ -166,13 +166,13 @@ def test_hidden_tests_catch_wrong_answers(cells, lesson_source):
             "    outputs = keras.layers.Dense(n_classes, activation='softmax')(x)\n"
             "    return keras.Model(inputs=inputs, outputs=outputs)\n"
         ),
-        # checks squareness, not that the matrix is 2-D (a 1-D input crashes, 3-D passes)
+        # rejects too few class names, not too many (the visible tests try too few)
         "most_mixed_up_pair": (
             "def most_mixed_up_pair(cm, class_names):\n"
             "    cm = np.asarray(cm)\n"
-            "    if len(cm) < 2 or cm.shape[0] != cm.shape[-1] or len(class_names) != len(cm):\n"
+            "    if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or len(cm) < 2 or len(class_names) < len(cm):\n"
             "        raise ValueError('square')\n"
-            "    both = cm + np.swapaxes(cm, 0, -1)\n"
+            "    both = cm + cm.T\n"
             "    rows, cols = np.triu_indices(len(cm), k=1)\n"
             "    best = int(np.argmax(both[rows, cols]))\n"
             "    a, b = rows[best], cols[best]\n"
@@ -192,7 +192,7 @@ def test_visible_tests_cover_the_graded_requirements(cells):
     assert "hidden_units=()" in builder and "hidden_units=(256, 128)" in builder
     assert "n_classes=3, input_shape=(8, 8)" in builder and "is not _model.layers[-1]" in builder
     for needle in ("[[0, 0, 7], [1, 0, 0], [0, 0, 0]]", "np.array([[0.5, 0.2], [0.1, 0.7]])",
-                   'np.zeros((3, 3)), ["a", "b"]', "do not modify the matrix"):
+                   'np.zeros((3, 3)), ["a", "b"]', 'np.zeros(4), ["a"] * 4', "do not modify the matrix"):
         assert needle in pair, needle
 
 

@@ -81,7 +81,7 @@ def test_the_lesson_covers_the_issue(cells):
         # 5. expressive power, and the collapse without activations
         "make_moons(", "build_classifier([])", "build_classifier([20])",
         "build_classifier([20, 20, 20])", "build_classifier([20, 20, 20], activation=None)",
-        "W @ kernel", "b @ kernel + bias",
+        "network_logit(np.eye(2)) - b",
     ):
         assert needle in code, needle
     prose = "\n".join(cell.source for cell in cells if cell.cell_type == "markdown")
@@ -286,3 +286,10 @@ def test_runs_on_jax(executed):
     assert m["composed_max_abs_diff"] < 1e-5
     assert m["xnor_bits"] == [1, 0, 0, 1]
     assert m["iris_petal_two_line_accuracy"] >= 0.95
+
+
+def test_no_lesson_cell_gives_away_exercise_2(cells):
+    # issue 20: the optional "collapse, computed" cell was exercise 2's solution line for line,
+    # shipped to students; it now probes the trained network instead of folding its kernels
+    lesson_code = [c.source for c in cells if c.cell_type == "code" and not c.metadata.get("nbgrader")]
+    assert not any("W @ kernel" in source for source in lesson_code)
