@@ -250,10 +250,17 @@ class LivePlot(keras.callbacks.Callback):
 
         from .plotting.alt import description
 
+        class DescribedImage(Image):
+            """A PNG whose plain-text form (text-only front ends, the site's
+            fallback) is its description, not ``<IPython...Image object>``."""
+
+            def __repr__(self) -> str:
+                return alt or super().__repr__()
+
         buffer = io.BytesIO()
         self.figure.savefig(buffer, format="png")
         alt = description(self.figure)
-        return Image(data=buffer.getvalue(), format="png", metadata={"alt": alt} if alt else None)
+        return DescribedImage(data=buffer.getvalue(), format="png", metadata={"alt": alt} if alt else None)
 
     def _show(self) -> None:
         self._handle = _display(self._png(), update=self._handle)

@@ -125,12 +125,18 @@ def test_no_kernel_under_pytest(monkeypatch):
 # --------------------------------------------------------------------------
 # LivePlot
 # --------------------------------------------------------------------------
+def _kind(obj) -> str:
+    from IPython.display import Image
+
+    return "Image" if isinstance(obj, Image) else type(obj).__name__
+
+
 class _Handle:
     def __init__(self, log):
         self.log = log
 
     def update(self, obj):
-        self.log.append(("update", type(obj).__name__))
+        self.log.append(("update", _kind(obj)))
 
 
 @pytest.fixture
@@ -143,7 +149,7 @@ def display_log(monkeypatch):
         if update is not None:
             update.update(obj)
             return update
-        log.append(("display", type(obj).__name__))
+        log.append(("display", _kind(obj)))
         return _Handle(log)
 
     monkeypatch.setattr(callbacks, "_display", fake_display)
@@ -202,6 +208,16 @@ def test_liveplot_headless_in_a_kernel_shows_the_final_figure_once(data, monkeyp
     live = LivePlot()
     _linear_model().fit(x, y, epochs=3, batch_size=32, callbacks=[live], verbose=0)
     assert display_log == [("display", "Image")]
+
+
+def test_liveplot_image_reads_as_its_description_in_plain_text(data, monkeypatch, display_log):
+    monkeypatch.delenv(HEADLESS_ENV, raising=False)
+    x, y = data
+    live = LivePlot()
+    _linear_model().fit(x, y, epochs=2, batch_size=32, callbacks=[live], verbose=0)
+    image = live._png()
+    assert image.metadata["alt"] and repr(image) == image.metadata["alt"]  # not "<IPython...Image object>"
+    assert "loss" in repr(image)
 
 
 def test_liveplot_title_names_the_model(data, monkeypatch, display_log):
