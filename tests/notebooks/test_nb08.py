@@ -22,9 +22,11 @@ from tests.notebooks.exercises import (
     assert_hidden_tests_catch,
     assert_solutions_pass,
     assert_stubs_fail,
+    exercises,
     format_problems,
     lesson_program,
     nbgrader,
+    visible_tests,
 )
 from tests.notebooks.thresholds import check_memory, check_metric
 from tests.notebooks.frame import assert_lesson_and_optional_sections_before_the_exercises
@@ -128,13 +130,14 @@ def test_student_stubs_fail_the_visible_tests(cells, lesson_source):
 
 def test_hidden_tests_catch_wrong_answers(cells, lesson_source):
     wrong = {
-        # compares sizes, not shapes: lets NumPy broadcast (4,) against (4, 1)
+        # right on the visible inputs (three targets) only: k hard-coded to 3
         "multi_output_cost": (
             "def multi_output_cost(y_true, y_pred):\n"
             "    y_true, y_pred = np.asarray(y_true, float), np.asarray(y_pred, float)\n"
-            "    if y_true.size != y_pred.size:\n"
-            "        raise ValueError('sizes differ')\n"
-            "    return float(np.mean((y_pred - y_true) ** 2) / 2)\n"
+            "    if y_true.shape != y_pred.shape:\n"
+            "        raise ValueError('shapes differ')\n"
+            "    k = 3 if y_true.ndim == 2 else 1\n"
+            "    return float(np.sum((y_pred - y_true) ** 2) / (2 * len(y_true) * k))\n"
         ),
         # switches between the pieces at |e| = 1 instead of at delta
         "huber_loss": (
@@ -147,6 +150,26 @@ def test_hidden_tests_catch_wrong_answers(cells, lesson_source):
     }
     scope = namespace(lesson_source)
     assert_hidden_tests_catch(cells, wrong, lambda: scope)
+
+
+def test_every_requirement_is_checked_visibly(cells, lesson_source):
+    """Wrong answers that miss a requirement the task states fail the visible tests."""
+    wrong = {
+        # compares sizes, not shapes: lets NumPy broadcast (4,) against (4, 1)
+        "multi_output_cost": (
+            "def multi_output_cost(y_true, y_pred):\n"
+            "    y_true, y_pred = np.asarray(y_true, float), np.asarray(y_pred, float)\n"
+            "    if y_true.size != y_pred.size:\n"
+            "        raise ValueError('sizes differ')\n"
+            "    return float(np.mean((y_pred - y_true) ** 2) / 2)\n"
+        ),
+    }
+    for name, code in wrong.items():
+        test = next(test for answer, test in exercises(cells) if f"def {name}(" in answer)
+        scope = namespace(lesson_source)
+        exec(code, scope)
+        with np.errstate(all="ignore"), pytest.raises(AssertionError):
+            exec(visible_tests(test), scope)
 
 
 # --------------------------------------------------------------------------

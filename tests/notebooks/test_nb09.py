@@ -24,9 +24,11 @@ from tests.notebooks.exercises import (
     assert_hidden_tests_catch,
     assert_solutions_pass,
     assert_stubs_fail,
+    exercises,
     format_problems,
     lesson_program,
     nbgrader,
+    visible_tests,
 )
 from tests.notebooks.thresholds import check_memory, check_metric
 from tests.notebooks.frame import assert_lesson_and_optional_sections_before_the_exercises
@@ -138,6 +140,42 @@ def test_student_stubs_fail_the_visible_tests(cells, lesson_source):
 
 def test_hidden_tests_catch_wrong_answers(cells, lesson_source):
     wrong = {
+        # right on all-zero images only: forgets to copy the images' content
+        "stamp": (
+            "def stamp(images, size, value=1.0):\n"
+            "    images = np.asarray(images)\n"
+            "    if not 1 <= size <= min(images.shape[1:3]):\n"
+            "        raise ValueError(size)\n"
+            "    marked = np.zeros_like(images)\n"
+            "    marked[:, :size, :size] = value\n"
+            "    return marked\n"
+        ),
+        # right for string groups only: the keys become strings
+        "accuracy_by_group": (
+            "def accuracy_by_group(y_true, y_pred, groups):\n"
+            "    y_true, y_pred, groups = np.asarray(y_true), np.asarray(y_pred), np.asarray(groups)\n"
+            "    if not len(y_true) == len(y_pred) == len(groups):\n"
+            "        raise ValueError('lengths differ')\n"
+            "    return {str(g): float(np.mean(y_true[groups == g] == y_pred[groups == g]))\n"
+            "            for g in np.unique(groups)}\n"
+        ),
+        # rounds the optimism to two decimals
+        "selection_optimism": (
+            "def selection_optimism(chosen_scores, fresh_scores):\n"
+            "    chosen, fresh = np.asarray(chosen_scores, float), np.asarray(fresh_scores, float)\n"
+            "    if chosen.shape != fresh.shape or chosen.size == 0:\n"
+            "        raise ValueError('scores')\n"
+            "    best = int(np.argmax(chosen))\n"
+            "    return best, round(float(chosen[best] - fresh[best]), 2)\n"
+        ),
+    }
+    scope = namespace(lesson_source)
+    assert_hidden_tests_catch(cells, wrong, lambda: scope)
+
+
+def test_every_requirement_is_checked_visibly(cells, lesson_source):
+    """Wrong answers that miss a requirement the task states fail the visible tests."""
+    wrong = {
         # a strict upper bound: rejects a mark as large as the image
         "stamp": (
             "def stamp(images, size, value=1.0):\n"
@@ -167,8 +205,12 @@ def test_hidden_tests_catch_wrong_answers(cells, lesson_source):
             "    return best, float(abs(chosen[best] - fresh[best]))\n"
         ),
     }
-    scope = namespace(lesson_source)
-    assert_hidden_tests_catch(cells, wrong, lambda: scope)
+    for name, code in wrong.items():
+        test = next(test for answer, test in exercises(cells) if f"def {name}(" in answer)
+        scope = namespace(lesson_source)
+        exec(code, scope)
+        with np.errstate(all="ignore"), pytest.raises(AssertionError):
+            exec(visible_tests(test), scope)
 
 
 # --------------------------------------------------------------------------

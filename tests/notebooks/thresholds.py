@@ -26,7 +26,8 @@ the environment.  TensorFlow imports JAX whenever JAX is installed
 1,029 MB with JAX installed against 780 MB in every seed of our sweep,
 which ran without it.  The CPU's kernels and the allocator add their own
 differences.  So the memory rule is: upper bound = max over seeds x
-(1 + ``MEMORY_MARGIN``) + ``JAX_ALLOWANCE_MB``, and
+(1 + ``MEMORY_MARGIN``), + ``JAX_ALLOWANCE_MB`` where the sweep ran without
+JAX (a sweep with JAX installed has it in its numbers already), and
 ``tests/test_thresholds.py`` checks that every such bound still fits the
 course's promise, ``LAPTOP_BUDGET_MB``.  Needing two thirds
 more memory than measured fails in every notebook.  (Two earlier CI
@@ -43,7 +44,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from coursework.measured import Distribution, measured
+from coursework.measured import Distribution, measured, measured_notebook
 
 __all__ = ["BOUNDS", "JAX_ALLOWANCE_MB", "LAPTOP_BUDGET_MB", "MEMORY_MARGIN", "NOISY", "SPREAD", "SLACK", "bounds_for",
            "check_memory", "check_metric", "memory_bound_mb"]
@@ -70,7 +71,8 @@ BOUNDS: dict[tuple[str, str], tuple[str, float]] = {
     ("02", "binary_regression_test_accuracy"): (BOTH, SLACK),
     ("02", "multiclass_test_accuracy"): (LOWER, SLACK),
     ("03", "test_accuracy"): (LOWER, SLACK),
-    ("03", "train_accuracy_last_epoch"): (LOWER, SLACK),
+    # std 0.0105 over the sweep after issue 19: 4 std + SLACK would let a 5-point loss pass
+    ("03", "train_accuracy_last_epoch"): (LOWER, SLACK / 2),
     ("03", "logistic_regression_accuracy"): (BOTH, SLACK),
     ("04", "test_accuracy"): (LOWER, SLACK),
     ("04", "best_epoch"): (BOTH, 1.0),
@@ -142,8 +144,11 @@ def check_metric(metrics: Mapping[str, Any], notebook: str, metric: str) -> floa
 
 
 def memory_bound_mb(notebook: str) -> float:
-    """Upper bound on a notebook's ``peak_rss_mb``: measured max x (1 + margin) + JAX."""
-    return measured(notebook, "peak_rss_mb").max * (1 + MEMORY_MARGIN) + JAX_ALLOWANCE_MB
+    """Upper bound on a notebook's ``peak_rss_mb``: measured max x (1 + margin),
+    plus JAX's share where the sweep ran without JAX installed."""
+    swept_with_jax = "jax" in measured_notebook(notebook).get("machine", {}).get("versions", {})
+    allowance = 0 if swept_with_jax else JAX_ALLOWANCE_MB
+    return measured(notebook, "peak_rss_mb").max * (1 + MEMORY_MARGIN) + allowance
 
 
 def check_memory(metrics: Mapping[str, Any], notebook: str) -> float:
