@@ -11,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 
 from workloads import (FASHION_MACS, IMDB_SIZES, PIMA_SIZES, Clock, Outcome, fashion_model, imdb_model,
-                       imdb_sequences, mlp_macs, pima_model)
+                       imdb_sequences, keep_best_weights, mlp_macs, pima_model, pima_scaled)
 
 
 def pima_tuned(clock: Clock) -> Outcome:
@@ -25,26 +25,10 @@ def pima_tuned(clock: Clock) -> Outcome:
     # one up per epoch; the validation set is one batch.
     import math
 
-    import keras
     import tensorflow as tf
-    from sklearn.preprocessing import StandardScaler
 
-    from coursework.datasets import load_pima
-
-    class KeepBestWeights(keras.callbacks.Callback):
-        def on_train_begin(self, logs=None):
-            self.best_loss, self.best_weights = np.inf, None
-
-        def on_epoch_end(self, epoch, logs=None):
-            if logs["val_loss"] < self.best_loss:
-                self.best_loss, self.best_weights = logs["val_loss"], self.model.get_weights()
-
-    (x_train, y_train), (x_test, y_test) = load_pima(test_size=0.2, seed=42)
+    x_train, y_train, x_test, y_test, n_fit = pima_scaled(clock)
     with clock.phase("prep"):
-        scaler = StandardScaler().fit(x_train)
-        x_train = scaler.transform(x_train).astype(np.float32)
-        x_test = scaler.transform(x_test).astype(np.float32)
-        n_fit = math.ceil(0.8 * len(x_train))
         x_fit, y_fit = x_train[:n_fit], y_train[:n_fit].astype(np.float32)
         x_val, y_val = x_train[n_fit:], y_train[n_fit:].astype(np.float32)
         train_batches = (tf.data.Dataset.from_tensor_slices((x_fit, y_fit))
@@ -52,7 +36,7 @@ def pima_tuned(clock: Clock) -> Outcome:
         val_batches = tf.data.Dataset.from_tensors((x_val, y_val)).repeat()
     with clock.phase("train"):
         model = pima_model(steps_per_execution=50)
-        keep_best = KeepBestWeights()
+        keep_best = keep_best_weights()
         model.fit(train_batches, steps_per_epoch=math.ceil(n_fit / 10), epochs=150,
                   validation_data=val_batches, validation_steps=1, callbacks=[keep_best], verbose=0)
         model.set_weights(keep_best.best_weights)

@@ -131,17 +131,9 @@ def pima_reference(clock: Clock) -> Outcome:
     return float(accuracy), mlp_macs(PIMA_SIZES, trained=150 * len(x_train), evaluated=len(x_test))
 
 
-def pima_course(clock: Clock) -> Outcome:
-    # notebooks/03_pima_diabetes.ipynb, main path: standardised float32
-    # features (scaler fitted on the training part), 150 epochs of batches of
-    # 10 on NumPy arrays, validated every epoch on the last 20 % of the
-    # training part, weights of the epoch with the lowest validation loss.
-    import math
-
+def keep_best_weights():
+    """notebooks/03's callback: the weights of the epoch with the lowest validation loss."""
     import keras
-    from sklearn.preprocessing import StandardScaler
-
-    from coursework.datasets import load_pima
 
     class KeepBestWeights(keras.callbacks.Callback):
         def on_train_begin(self, logs=None):
@@ -151,15 +143,34 @@ def pima_course(clock: Clock) -> Outcome:
             if logs["val_loss"] < self.best_loss:
                 self.best_loss, self.best_weights = logs["val_loss"], self.model.get_weights()
 
+    return KeepBestWeights()
+
+
+def pima_scaled(clock: Clock):
+    """notebooks/03's data: float32 features standardised by the training part's
+    scaler; returns (x_train, y_train, x_test, y_test, rows to fit on)."""
+    import math
+
+    from sklearn.preprocessing import StandardScaler
+
+    from coursework.datasets import load_pima
+
     (x_train, y_train), (x_test, y_test) = load_pima(test_size=0.2, seed=42)
     with clock.phase("prep"):
         scaler = StandardScaler().fit(x_train)
         x_train = scaler.transform(x_train).astype(np.float32)
         x_test = scaler.transform(x_test).astype(np.float32)
-        n_fit = math.ceil(0.8 * len(x_train))
+    return x_train, y_train, x_test, y_test, math.ceil(0.8 * len(x_train))
+
+
+def pima_course(clock: Clock) -> Outcome:
+    # notebooks/03_pima_diabetes.ipynb, main path: 150 epochs of batches of
+    # 10 on NumPy arrays, validated every epoch on the last 20 % of the
+    # training part, weights of the epoch with the lowest validation loss.
+    x_train, y_train, x_test, y_test, n_fit = pima_scaled(clock)
     with clock.phase("train"):
         model = pima_model()
-        keep_best = KeepBestWeights()
+        keep_best = keep_best_weights()
         model.fit(x_train[:n_fit], y_train[:n_fit], batch_size=10, epochs=150,
                   validation_data=(x_train[n_fit:], y_train[n_fit:]), callbacks=[keep_best], verbose=0)
         model.set_weights(keep_best.best_weights)

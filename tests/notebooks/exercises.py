@@ -143,6 +143,21 @@ def assert_hidden_tests_catch(cells: list, wrong: dict, make_scope, *,
             exec(test, scope)  # ...but not the hidden tests
 
 
+def assert_visible_tests_catch(cells: list, wrong: dict, make_scope) -> None:
+    """Each wrong answer in ``wrong`` (exercise name -> code) misses a
+    requirement its task states, and fails the *visible* tests: nothing the
+    grader checks is checked only where the student cannot see it."""
+    import numpy as np
+    import pytest
+
+    for name, code in wrong.items():
+        test = next(test for answer, test in exercises(cells) if f"def {name}(" in answer)
+        scope = make_scope()
+        exec(code, scope)
+        with np.errstate(all="ignore"), pytest.raises(AssertionError):
+            exec(visible_tests(test), scope)
+
+
 def lesson_program(cells: list, definitions: "tuple[str, ...]", *, with_imports: bool = False) -> str:
     """The lesson cells the exercises need, in notebook order, as one program:
     the non-exercise code cells holding one of ``definitions`` (plus the one

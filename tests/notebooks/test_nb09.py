@@ -24,11 +24,10 @@ from tests.notebooks.exercises import (
     assert_hidden_tests_catch,
     assert_solutions_pass,
     assert_stubs_fail,
-    exercises,
+    assert_visible_tests_catch,
     format_problems,
     lesson_program,
     nbgrader,
-    visible_tests,
 )
 from tests.notebooks.thresholds import check_memory, check_metric
 from tests.notebooks.frame import assert_lesson_and_optional_sections_before_the_exercises
@@ -205,12 +204,7 @@ def test_every_requirement_is_checked_visibly(cells, lesson_source):
             "    return best, float(abs(chosen[best] - fresh[best]))\n"
         ),
     }
-    for name, code in wrong.items():
-        test = next(test for answer, test in exercises(cells) if f"def {name}(" in answer)
-        scope = namespace(lesson_source)
-        exec(code, scope)
-        with np.errstate(all="ignore"), pytest.raises(AssertionError):
-            exec(visible_tests(test), scope)
+    assert_visible_tests_catch(cells, wrong, lambda: namespace(lesson_source))
 
 
 # --------------------------------------------------------------------------
