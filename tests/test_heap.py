@@ -12,10 +12,12 @@ from coursework import _heap
 #: Allocate and free 20 MB blocks from 8 threads, as TensorFlow does per batch.
 _CHURN = """
 import sys, threading
+import coursework._heap as h  # imported in both modes: the same baseline
 if sys.argv[1] == "on":
-    import coursework._heap as h; assert h.install()
+    assert h.install()
 def rss():
     return int(dict(l.split(":", 1) for l in open("/proc/self/status"))["VmRSS"].split()[0]) // 1024
+start = rss()
 pins = []
 def work():
     for i in range(10):
@@ -24,7 +26,7 @@ def work():
         del block
 threads = [threading.Thread(target=work) for _ in range(8)]
 [t.start() for t in threads]; [t.join() for t in threads]
-print(rss())
+print(rss() - start)
 """
 
 
@@ -35,10 +37,15 @@ def test_not_linux_does_nothing(monkeypatch):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc only")
 def test_freed_blocks_return_to_the_os():
-    def rss_after(mode):
+    def growth(mode):
         done = subprocess.run([sys.executable, "-c", _CHURN, mode], capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr[-2000:]
         return int(done.stdout.split()[-1])
 
-    without, with_fix = rss_after("off"), rss_after("on")
-    assert with_fix <= 0.75 * without, (without, with_fix)  # measured: 151 -> 34 MB
+    without, with_fix = growth("off"), growth("on")
+    assert with_fix <= 40, f"with the fix the process still grew by {with_fix} MB"  # measured: 0-25 MB
+    if without < 80:
+        # glibc keeps the freed blocks only when the threads' heaps overlap in time; on a
+        # loaded machine (CI under xdist: 11 MB) they may not, and there is nothing to compare
+        pytest.skip(f"without the fix the process grew by only {without} MB on this run")
+    assert with_fix <= 0.5 * without, (without, with_fix)  # measured: 151 -> 34 MB
