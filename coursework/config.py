@@ -51,6 +51,9 @@ SEED_ENV = "COURSEWORK_SEED"
 #: Set to ``1`` to print each described figure's text above it in a notebook
 #: (for screen readers in JupyterLab: see ``coursework.plotting.alt``).
 CAPTIONS_ENV = "COURSEWORK_CAPTIONS"
+#: Set to ``0`` to grade with a cold worker and a judge process per
+#: submission instead of the warm ones forked per job slot.
+WARM_ENV = "COURSEWORK_WARM_WORKER"
 
 
 _TRUE = {"1", "true", "yes", "on"}

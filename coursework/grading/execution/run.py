@@ -47,6 +47,7 @@ from ..._logs import HeadTail, head_and_tail
 from ...config import GRADING_ENV, HEADLESS_ENV, RESULTS_ENV
 from . import warm as _warm
 from .cpu_share import cpu_share
+from .judge.warm import warm_judge
 from .sandbox import fresh_uid
 from .spec import Limits, SandboxSpec, WorkerReport, WorkerSpec
 
@@ -276,6 +277,7 @@ def run_submission(job: Job) -> Outcome:
     with tempfile.TemporaryDirectory(prefix="coursework-run-") as tmp, cpu_share() as share:
         work = Path(tmp)
         spec = _layout(job, work)
+        spec = dataclasses.replace(spec, judge_socket=warm_judge(job.sandbox, job.limits, job.env) or "")
         try:
             spec_path = work / "spec.json"
             spec_path.write_text(spec.to_json())

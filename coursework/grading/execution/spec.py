@@ -135,7 +135,8 @@ class WorkerSpec(_Json):
     there is no sandbox.  ``report``: where the :class:`WorkerReport` goes;
     ``kernel_log``: the kernel process's own stdout and stderr;
     ``judge_context``: a JSON file with the released notebook's lesson cells
-    and its answer and test cells (:mod:`coursework.grading.execution.judge.context`).
+    and its answer and test cells (:mod:`coursework.grading.execution.judge.context`);
+    ``judge_socket``: the job slot's warm judge server (:mod:`.judge.warm`; '': none).
     The worker's progress, read by the grader while it runs (the only files
     both sides touch): ``kernel_pid_file``, the kernel's process id (killed
     with its sandbox when the time limit runs out); ``cell_file``, the index
@@ -154,6 +155,7 @@ class WorkerSpec(_Json):
     sandbox: SandboxSpec | None = None
     env: dict[str, str] = field(default_factory=dict)
     judge_context: str = ""
+    judge_socket: str = ""
     kernel_pid_file: str = ""
     cell_file: str = ""
 

@@ -32,10 +32,9 @@ import time
 import weakref
 from typing import Any
 
-__all__ = ["WarmWorker", "warm_worker"]
+from ...config import WARM_ENV
 
-#: Set to "0" to start a cold worker process for each submission instead.
-WARM_ENV = "COURSEWORK_WARM_WORKER"
+__all__ = ["WARM_ENV", "WarmWorker", "warm_worker"]
 
 
 def _preload() -> None:

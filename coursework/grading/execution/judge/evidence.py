@@ -60,6 +60,7 @@ MAX_NODES = 2_000_000
 #: times a function that returns 100 MB should time the function.
 FILE_BYTES = 2**20
 _FILE_NAME = re.compile(r"^[0-9a-f]{16}\.npy$")
+_OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
 _NUMERIC_KINDS = "biufc"
 _PLAIN = (type(None), bool, int, float, str)
 _BUILT = (list, tuple, set, frozenset, dict)
@@ -221,7 +222,7 @@ def _load_model(text: Any) -> Any:
 
 
 class _Decoder:
-    def __init__(self, special: Callable[[str, Any], Any], folder: str | None) -> None:
+    def __init__(self, special: Callable[[str, Any], Any], folder: str | int | None) -> None:
         self.special = special  # "handle"/"callback"/"object" -> object, or raise
         self.folder = folder
         self.nodes = self.file_bytes = 0
@@ -271,18 +272,22 @@ class _Decoder:
     def _load_file(self, name: Any) -> np.ndarray:
         if self.folder is None or type(name) is not str or not _FILE_NAME.match(name):
             raise NotGradable("malformed array file reference")
-        path = os.path.join(self.folder, name)
-        try:
-            info = os.lstat(path)
+        try:  # a bare name, no symlink, no FIFO to block on; a folder given as a descriptor stays the one given
+            if isinstance(self.folder, int):
+                fd = os.open(name, _OPEN_FLAGS, dir_fd=self.folder)
+            else:
+                fd = os.open(os.path.join(self.folder, name), _OPEN_FLAGS)
         except OSError:
-            raise NotGradable("an array file of the answer is missing") from None
-        self.file_bytes += info.st_size
-        if not stat.S_ISREG(info.st_mode) or self.file_bytes > MAX_BYTES:
-            raise NotGradable(f"the answer's arrays are not plain files or larger than {MAX_BYTES // 2**20} MB")
-        try:
-            array = np.load(path, allow_pickle=False)
-        except Exception as exc:
-            raise NotGradable(f"not a NumPy array file ({type(exc).__name__})") from None
+            raise NotGradable("an array file of the answer is missing or not a plain file") from None
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fd)
+            self.file_bytes += info.st_size
+            if not stat.S_ISREG(info.st_mode) or self.file_bytes > MAX_BYTES:
+                raise NotGradable(f"the answer's arrays are not plain files or larger than {MAX_BYTES // 2**20} MB")
+            try:
+                array = np.load(fh, allow_pickle=False)
+            except Exception as exc:
+                raise NotGradable(f"not a NumPy array file ({type(exc).__name__})") from None
         return _checked(array)
 
     def _pair(self, pair: Any, depth: int) -> tuple[Any, Any]:
@@ -332,11 +337,12 @@ def _refuse(tag: str, number: int) -> Any:
     raise NotGradable(f"unexpected {tag} in evidence")
 
 
-def loads(text: Any, special: Callable[[str, Any], Any] = _refuse, folder: str | None = None) -> Any:
+def loads(text: Any, special: Callable[[str, Any], Any] = _refuse, folder: str | int | None = None) -> Any:
     """Read evidence text, refusing anything but plain data (see the module
     docstring); ``special(tag, value)`` turns a handle, a callback or an
     object into a Python object (by default they are refused); ``folder``
-    holds the answer's array files (None: an answer may have none)."""
+    holds the answer's array files, as a path or an open directory
+    descriptor (None: an answer may have none)."""
     if type(text) is not str:
         raise NotGradable("evidence must be text")
     check_size(text)

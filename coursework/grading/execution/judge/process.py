@@ -34,7 +34,7 @@ from typing import Any, TextIO
 from . import evidence
 from .context import TrustedContext, free_names, lesson_context
 
-__all__ = ["Judge", "RemoteFunction", "KernelLost", "main"]
+__all__ = ["Channel", "Judge", "RemoteFunction", "KernelLost", "main", "serve"]
 
 #: ``__name__`` of a test cell's namespace (and so ``__module__`` of the classes it defines).
 JUDGE_MODULE = "__judge__"
@@ -56,7 +56,7 @@ class RemoteError(Exception):
     """An exception the student's code raised, of a type the judge does not re-create."""
 
 
-class _Channel:
+class Channel:
     """One JSON object per line to the grader and back."""
 
     def __init__(self, reader: TextIO, writer: TextIO) -> None:
@@ -158,8 +158,9 @@ class _Clock:
 
 
 CLOCK: _Clock | None = None
-#: The kernel's folder, where an answer's large arrays are (read-only here).
-EVIDENCE: list[str | None] = [None]
+#: The kernel's folder, where an answer's large arrays are, as an open
+#: directory descriptor (read-only here).
+EVIDENCE: list[int | None] = [None]
 
 
 def _copy_back(mine: Any, theirs: Any) -> None:
@@ -188,7 +189,7 @@ def _copy_back(mine: Any, theirs: Any) -> None:
 class RemoteFunction:
     """A function of the student's kernel, called with plain data."""
 
-    def __init__(self, channel: _Channel, handle: int, name: str) -> None:
+    def __init__(self, channel: Channel, handle: int, name: str) -> None:
         self.channel, self.handle, self.__name__ = channel, handle, name
 
     def __repr__(self) -> str:
@@ -228,7 +229,7 @@ class RemoteFunction:
 class Judge:
     """Runs test cells against one kernel."""
 
-    def __init__(self, channel: _Channel) -> None:
+    def __init__(self, channel: Channel) -> None:
         self.channel = channel
         self.context = TrustedContext()
         channel.judge = self
@@ -288,27 +289,45 @@ def _done(status: str, ename: str, evalue: str, stdout: io.StringIO) -> dict:
             "stdout": stdout.getvalue()[-20_000:]}
 
 
-def main() -> int:
-    """Serve the grader on the original standard input and output."""
+def _open_folder(path: Any) -> int | None:
+    """The kernel's folder as a directory descriptor (None: no folder)."""
+    if not isinstance(path, str) or not path:
+        return None
+    try:
+        return os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return None
+
+
+def serve(channel: Channel, folder: int | None = None) -> int:
+    """Answer the grader on ``channel`` until it closes: a ``context``
+    message, then one ``test`` message per test cell.  ``folder``: the
+    kernel's folder as a directory descriptor (else the context names it)."""
     global CLOCK
-    os.nice(19)  # while a test runs the kernel waits for the judge; otherwise the kernel comes first
     CLOCK = _Clock()
-    out = os.fdopen(os.dup(1), "w", encoding="utf-8")
-    os.dup2(2, 1)  # anything a library prints goes to stderr, never into the protocol
-    sys.stdout = sys.stderr
-    channel = _Channel(sys.stdin, out)
+    EVIDENCE[0] = folder
     judge = Judge(channel)
     while True:
         message = channel.receive()
         if message.get("op") == "context":
             judge.context = lesson_context(message.get("lesson", []), message.get("other", []))
-            EVIDENCE[0] = message.get("evidence") or None
+            if EVIDENCE[0] is None:
+                EVIDENCE[0] = _open_folder(message.get("evidence"))
             threading.Thread(target=judge.context.preload, args=(message.get("other", []),), daemon=True).start()
             channel.send({"op": "ready"})
         elif message.get("op") == "test":
             channel.send(judge.test(str(message.get("source", ""))))
         else:
             return 0
+
+
+def main() -> int:
+    """Serve the grader on the original standard input and output."""
+    os.nice(19)  # while a test runs the kernel waits for the judge; otherwise the kernel comes first
+    out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)  # anything a library prints goes to stderr, never into the protocol
+    sys.stdout = sys.stderr
+    return serve(Channel(sys.stdin, out))
 
 
 if __name__ == "__main__":

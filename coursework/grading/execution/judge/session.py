@@ -1,8 +1,10 @@
 """The grader's side of the judge: start it, relay its questions to the kernel.
 
-:class:`JudgeSession` starts one judge process per submission (in its own
-bubblewrap sandbox when the kernel has one: no network, no instructor
-files, no student files), hands it the released notebook's lesson cells
+:class:`JudgeSession` connects to a judge forked for this submission by the
+job slot's warm judge server (:mod:`.server`, :mod:`.warm`), or starts one
+judge process per submission (in its own bubblewrap sandbox when the kernel
+has one: no network, no instructor files, no student files); it hands the
+judge the released notebook's lesson cells
 once, then one test cell at a time.  While a test runs, the judge's
 requests go to ``ask_kernel`` (the autograde worker runs them in the
 student's kernel as probes) and the kernel's answers go back unread: the
@@ -13,13 +15,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import queue
+import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from ..sandbox import bwrap_argv, shim_argv, write_etc
 from ..spec import Limits, SandboxSpec
@@ -38,6 +43,7 @@ class JudgeSession:
 
     def __init__(self, sandbox: SandboxSpec | None, limits: Limits, work: Path, env: dict[str, str],
                  evidence: str | None = None) -> None:
+        """Start a judge process of its own (sandboxed when ``sandbox`` is given)."""
         argv = [sys.executable, "-m", "coursework.grading.execution.judge.process"]
         if sandbox is not None:
             work.mkdir(parents=True, exist_ok=True)
@@ -45,22 +51,57 @@ class JudgeSession:
             also = (evidence,) if evidence is not None else ()  # the kernel's folder: its answers' large arrays
             argv = (bwrap_argv(sandbox, runtime=work, etc=etc, limits=limits, also_read_only=also)
                     + shim_argv(sandbox, limits) + argv)
+        self.proc: subprocess.Popen | None = subprocess.Popen(
+            argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True,
+            encoding="utf-8", start_new_session=True)
+        self._attach(self.proc.stdout, self.proc.stdin, limits)  # type: ignore[arg-type]
+
+    @classmethod
+    def connect(cls, path: str, limits: Limits, evidence: str | None, wait: float = 60.0) -> JudgeSession:
+        """A judge forked for this submission by the warm judge server at
+        ``path`` (:mod:`.server`), handed the kernel's folder ``evidence`` as a
+        directory descriptor; waits up to ``wait`` s for the server to listen.
+        Raises ``OSError`` when it can't connect."""
+        deadline = time.monotonic() + wait
+        while True:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                sock.connect(path)
+                break
+            except (FileNotFoundError, ConnectionRefusedError):
+                sock.close()
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        folder = [os.open(evidence, os.O_RDONLY | os.O_DIRECTORY)] if evidence else []
+        try:
+            socket.send_fds(sock, [b"\0"], folder)
+        finally:
+            for fd in folder:
+                os.close(fd)
+        session = cls.__new__(cls)
+        session.proc, session.sock = None, sock
+        session._attach(sock.makefile("r", encoding="utf-8"), sock.makefile("w", encoding="utf-8"), limits)
+        return session
+
+    def _attach(self, reader: TextIO, writer: TextIO, limits: Limits) -> None:
+        self.reader, self.writer = reader, writer
         self.timeout = float(limits.cell_timeout) * 2 + 30
-        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, env=env, text=True, encoding="utf-8",
-                                     start_new_session=True)
         self.lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
-        for line in self.proc.stdout:  # type: ignore[union-attr]
-            self.lines.put(line)
+        try:
+            for line in self.reader:
+                self.lines.put(line)
+        except (OSError, ValueError):
+            pass
         self.lines.put("")
 
     def _send(self, message: dict) -> None:
         try:
-            self.proc.stdin.write(json.dumps(message) + "\n")  # type: ignore[union-attr]
-            self.proc.stdin.flush()  # type: ignore[union-attr]
+            self.writer.write(json.dumps(message) + "\n")
+            self.writer.flush()
         except (OSError, ValueError) as exc:
             raise JudgeFailed(f"the judge stopped ({exc})") from None
 
@@ -95,10 +136,19 @@ class JudgeSession:
         return self._receive()
 
     def close(self) -> None:
+        """End the judge: a connected one is ended by its server when the
+        connection closes, a process of its own here."""
         try:
-            self.proc.stdin.close()  # type: ignore[union-attr]
+            self.writer.close()
         except OSError:
             pass
+        if self.proc is None:
+            try:
+                self.sock.shutdown(socket.SHUT_RDWR)  # the reader thread holds a file of it open
+            except OSError:
+                pass
+            self.sock.close()
+            return
         try:
             self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
@@ -114,21 +164,27 @@ class JudgeSession:
 
 def start_judge(spec_file: str, uid: int) -> JudgeSession:
     """The judge of the submission described by the worker's ``spec_file``:
-    sandboxed like its kernel (with ``uid`` when grading as root), given the
+    forked by this job slot's warm judge server (``WorkerSpec.judge_socket``)
+    or, where there is none or it can't be reached, a process of its own
+    sandboxed like its kernel (with ``uid`` when grading as root); given the
     released notebook's cells (``WorkerSpec.judge_context``)."""
-    import os
-
-    from ..sandbox import kernel_environment
     from ..spec import WorkerSpec
+    from .warm import judge_environment
 
     spec = WorkerSpec.from_json(Path(spec_file).read_text())
-    sandbox = spec.sandbox
-    env = {**os.environ, **spec.env}
-    if sandbox is not None:
-        env = kernel_environment(os.environ, spec.env)
-        if sandbox.uid is not None:
+    session = None
+    if spec.judge_socket:
+        try:
+            session = JudgeSession.connect(spec.judge_socket, spec.limits, spec.runtime)
+        except OSError:
+            session = None
+    if session is None:
+        sandbox = spec.sandbox
+        if sandbox is not None and sandbox.uid is not None:
             sandbox = dataclasses.replace(sandbox, uid=uid if uid >= 0 else 65534)
-    session = JudgeSession(sandbox, spec.limits, Path(spec.report).parent / "judge", env, spec.runtime)
+        session = JudgeSession(sandbox, spec.limits, Path(spec.report).parent / "judge",
+                               judge_environment(spec.sandbox, spec.env), spec.runtime)
     context = json.loads(Path(spec.judge_context).read_text(encoding="utf-8")) if spec.judge_context else {}
-    session.set_context(list(context.get("lesson", [])), list(context.get("other", [])), spec.runtime)
+    folder = spec.runtime if session.proc is not None else None  # a connected judge holds it as a descriptor
+    session.set_context(list(context.get("lesson", [])), list(context.get("other", [])), folder)
     return session
