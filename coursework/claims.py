@@ -108,6 +108,8 @@ _claim("02/mlp_ahead_of_lines", "the MLP's test accuracy is above both linear mo
                                                       m["binary_logistic_test_accuracy"]))
 _claim("03/training_score_flatters", "after 150 epochs, accuracy on the training rows is above test accuracy",
        lambda m: m["train_accuracy_last_epoch"] > m["test_accuracy_last_epoch"])
+_claim("03/speed_up_far_below_round_trips", "50 steps per call cut the CPU time, by less than 10 times",
+       lambda m: 1 < m["steps_per_execution_speed_up"] < 10)
 _claim("04/validation_loss_turns_early", "the lowest validation loss comes in the first quarter of the epochs",
        lambda m: m["best_epoch"] <= m["epochs"] / 4)
 _claim("05/linear_last", "the linear model's test accuracy is below the MLP's and the deep network's",

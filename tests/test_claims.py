@@ -58,6 +58,8 @@ def unbacked(source: str) -> list[str]:
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_markers_name_claims_of_their_notebook(path):
+    for source in markdown(path):  # at a line's start a comment would open an HTML block
+        assert not re.search(r"^\s*<!--\s*claim", source, re.MULTILINE), f"{path.name}: a marker starts a line"
     for name in markers(path):
         assert name in CLAIMS, f"{path.name}: marker names no registered claim {name!r} (coursework/claims.py)"
         assert name[:2] == path.name[:2], f"{path.name}: marker {name!r} is another notebook's claim"
