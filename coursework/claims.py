@@ -16,6 +16,7 @@ not match.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -52,8 +53,8 @@ class SeedMetrics(dict):
     """One seed's metrics; reading a name that was not recorded raises :class:`UnknownMetric`."""
 
     def __missing__(self, metric: str) -> float:
-        close = [name for name in self if metric.split("/")[0] in name][:8]
-        raise UnknownMetric(f"no metric {metric!r} in this notebook's measured file; similar: {close}")
+        close = difflib.get_close_matches(metric, list(self), n=5, cutoff=0.6)
+        raise UnknownMetric(f"no metric {metric!r} in this notebook's measured file; close names: {close}")
 
 
 def seed_metrics(notebook: str) -> dict[int, SeedMetrics]:
@@ -86,6 +87,14 @@ def _falls(m: Metrics, names: list[str]) -> bool:
     """Each named metric is below the one before it."""
     values = [m[n] for n in names]
     return all(a > b for a, b in zip(values, values[1:]))
+
+
+def _spread(m: Metrics, prefix: str) -> float:
+    """max/min - 1 of the metrics under ``prefix/``."""
+    values = [v for k, v in m.items() if k.startswith(prefix + "/")]
+    if not values:
+        raise UnknownMetric(f"no metrics named {prefix}/... in this notebook's measured file")
+    return max(values) / min(values) - 1
 
 
 LN2, LN10 = math.log(2), math.log(10)
@@ -181,9 +190,3 @@ _claim("09/reuse_optimism_by_size", "choosing on 200, 1,000, 5,000 test images o
        and 0 < m["mean_reuse_optimism/5000"] < 0.01)
 _claim("09/worst_class_far_behind", "the worst class's accuracy is over 0.2 below the overall test accuracy",
        lambda m: m["worst_class_accuracy"] < m["clean_test_accuracy"] - 0.2)
-
-
-def _spread(m: Metrics, prefix: str) -> float:
-    """max/min - 1 of the metrics under ``prefix/``."""
-    values = [v for k, v in m.items() if k.startswith(prefix + "/")]
-    return max(values) / min(values) - 1
