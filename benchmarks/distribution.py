@@ -10,8 +10,10 @@ with ``COURSEWORK_SEED`` overriding the seed it passes to
 ``coursework.record`` (nested dicts and lists of up to 12 items flattened
 to ``a/b/0`` names) is kept, one value per seed, in
 ``coursework/measured/NN.json`` together with the CPU, its SIMD level and the
-versions.  Notebooks quote these figures (``coursework.measured``) and the
-tests derive their thresholds from them (``tests/notebooks/thresholds.py``).
+versions.  Notebooks quote these figures (``coursework.measured``), the
+tests derive their thresholds from them (``tests/notebooks/thresholds.py``),
+and the prose's claims (``coursework/claims.py``) are checked on every seed:
+the sweep prints each claim's verdict, ``tests/test_claims.py`` enforces it.
 
 The first seed's executed copy of each notebook stays in
 ``build/sweep/<notebook>/42/`` (for an editor to read the numbers the prose
@@ -40,7 +42,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from coursework.config import SEED_ENV  # noqa: E402
-from coursework.measured import MEASURED_DIR, measured  # noqa: E402
+from coursework.measured import MEASURED_DIR, measured, measured_notebook  # noqa: E402
 
 FIRST_SEED = 42  # the notebooks' own seed comes first
 MAX_LIST = 12
@@ -191,6 +193,17 @@ def _memory_rows() -> list[str]:
     return rows
 
 
+def report_claims(prefix: str) -> None:
+    """Say which of the notebook's claims (``coursework/claims.py``) the new sweep breaks."""
+    from coursework.claims import claims_of, failing_seeds
+
+    measured_notebook.cache_clear()  # read the file just written
+    for claim in claims_of(prefix):
+        failing = failing_seeds(claim)
+        verdict = f"FAILS on seeds {failing}: rewrite the sentence" if failing else "holds on every seed"
+        print(f"  claim {claim.name} ({claim.statement}): {verdict}", flush=True)
+
+
 def chosen_notebooks(wanted: Sequence[str]) -> list[Path]:
     """The course notebooks named by ``wanted`` (prefixes such as ``"05"``), or all."""
     from coursework._notebook_files import find_notebooks  # the runner's own selection
@@ -216,6 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             out = MEASURED_DIR / f"{notebook.name[:2]}.json"
             out.write_text(_dumps(data))
             print(f"wrote {out.relative_to(REPO)}", flush=True)
+            report_claims(notebook.name[:2])
     os.chdir(REPO)
     write_report()
     return 0

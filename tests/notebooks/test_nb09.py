@@ -89,7 +89,8 @@ def test_the_lesson_covers_the_issue(cells):
 
 
 def test_prose_stays_short(cells):
-    words = [len(cell.source.split()) for cell in cells if cell.cell_type == "markdown"]
+    words = [len(re.sub(r"<!--.*?-->", " ", cell.source).split())  # claim markers are not prose
+             for cell in cells if cell.cell_type == "markdown"]
     assert max(words) <= 150 and sum(words) <= 2200, (max(words), sum(words))
 
 
