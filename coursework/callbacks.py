@@ -1,7 +1,8 @@
 """Keras callbacks used in the course notebooks.
 
 * :class:`ParameterHistory` keeps a copy of the weights after every epoch, so
-  notebook 01 can draw the decision boundary of each epoch from one ``fit``.
+  the decision boundary of each epoch comes from one ``fit`` (notebook 01
+  writes a short version of it inline; the benchmark's workload uses this one).
 * :class:`LivePlot` redraws the training curves in the notebook while
   ``fit`` runs, in one figure updated in place.
 
@@ -31,8 +32,8 @@ _FILE_BACKENDS = {"agg", "cairo", "pdf", "pgf", "ps", "svg", "template"}
 class ParameterHistory(keras.callbacks.Callback):
     """Record the weights at the start of training and after every epoch.
 
-    Notebook 01 uses it to get the (w, b) of a linear classifier at every
-    epoch from a single ``fit`` call, then draws each boundary with
+    Notebook 01 writes a short version of it inline, to get the (w, b) of a
+    linear classifier at every epoch from a single ``fit`` call, then draws each boundary with
     :func:`coursework.plotting.plot_linear_boundary`.
 
     Parameters

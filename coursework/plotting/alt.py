@@ -92,8 +92,9 @@ def description(target: Any, *, computed: bool = True) -> str | None:
     """The text alternative of a figure (or of the figure of an Axes).
 
     The figure's own (:func:`describe`) when set, else its Axes' texts in
-    order, joined, else (``computed=True``) the text computed from what is
-    drawn on it (:func:`~coursework.plotting.summary.summarize`); with
+    order, joined (several are each named by place and title: ``Panel 1
+    (left), "its title": ...``), else (``computed=True``) the text computed
+    from what is drawn on it (:func:`~coursework.plotting.summary.summarize`); with
     ``computed=False``, None when neither :func:`describe` nor a helper
     described it.
     """
@@ -101,8 +102,11 @@ def description(target: Any, *, computed: bool = True) -> str | None:
     own = getattr(figure, _ATTR, None)
     if own:
         return own
-    parts = [getattr(ax, _ATTR, None) for ax in figure.axes]
-    parts = [p.rstrip(".") for p in parts if p]
+    described = [(ax, text.rstrip(".")) for ax in figure.axes if (text := getattr(ax, _ATTR, None))]
+    parts = [text for _, text in described]
+    if len(described) > 1:  # name each panel: its place and its title
+        parts = [f"{len(described)} panels"] + [f"Panel {i}{_panel_name(ax)}: {text}"
+                                                for i, (ax, text) in enumerate(described, start=1)]
     if parts:
         return ". ".join(parts) + "."
     if not computed:
@@ -110,6 +114,24 @@ def description(target: Any, *, computed: bool = True) -> str | None:
     from .summary import summarize
 
     return summarize(figure)
+
+
+def _panel_name(ax: Any) -> str:
+    """' (left), "title"' for a panel of a figure: its place in a grid of up to
+    2 rows and 3 columns ("top right") and its title, each when there is one."""
+    from .summary import _plain
+
+    place = ""
+    spec = ax.get_subplotspec() if hasattr(ax, "get_subplotspec") else None
+    if spec is not None:
+        rows, cols, start, stop = spec.get_geometry()
+        if start == stop and rows <= 2 and cols <= 3 and rows * cols > 1:
+            row, col = divmod(start, cols)
+            vertical = ("top", "bottom")[row] if rows == 2 else ""
+            horizontal = {1: ("",), 2: ("left", "right"), 3: ("left", "middle", "right")}[cols][col]
+            place = " ".join(word for word in (vertical, horizontal) if word)
+    title = _plain(", ".join(line for line in ax.get_title().splitlines() if line.strip()))
+    return (f" ({place})" if place else "") + (f', "{title}"' if title else "")
 
 
 def figure_mimebundle(figure: Any) -> tuple[dict, dict]:

@@ -273,12 +273,14 @@ def reference_optimizer_paths(steps: int) -> dict[str, float]:
 @pytest.mark.slow
 def test_optimizers_follow_keras_update_rules(metrics):
     final = metrics["optimizer_final_losses"]
-    assert set(final) == set(OPTIMIZERS)
+    assert set(final) == set(OPTIMIZERS) | {"Adadelta"}
     expected = reference_optimizer_paths(metrics["optimizer_steps"])
     for name in expected:
         assert final[name] == pytest.approx(expected[name], rel=1e-3), name
     start_loss = 0.5 * START @ VALLEY @ START
-    assert all(loss < start_loss / 10 for loss in final.values())
+    assert all(loss < start_loss / 10 for name, loss in final.items() if name != "Adadelta")
+    # Adadelta (learning_rate=1.0) moves, but its steps start at sqrt(epsilon): the highest loss
+    assert max(loss for name, loss in final.items() if name != "Adadelta") < final["Adadelta"] < start_loss
     # what the lesson says about them
     for name in ("momentum", "Nesterov", "Adam", "Nadam"):
         assert final[name] < final["SGD"] / 100, name

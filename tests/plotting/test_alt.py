@@ -20,6 +20,7 @@ from coursework.plotting import (
     plot_history,
     plot_linear_boundary,
 )
+from coursework.plotting.alt import describe_axes
 from coursework.plotting.palette import OKABE_ITO
 from tests.conftest import REPO_ROOT
 
@@ -37,14 +38,24 @@ def test_history_says_where_validation_is_lowest_and_differs_by_style():
     assert {training.get_color(), validation.get_color()} <= set(OKABE_ITO)
 
 
+def test_panels_of_a_grid_are_named_by_place_and_title():
+    fig, axes = plt.subplots(2, 2)
+    for i, ax in enumerate(axes.ravel()):
+        describe_axes(ax, f"text {i}.")
+    axes[1, 1].set_title("last\naccuracy 0.9")
+    assert description(fig) == ('4 panels. Panel 1 (top left): text 0. Panel 2 (top right): text 1. '
+                                'Panel 3 (bottom left): text 2. Panel 4 (bottom right), "last, accuracy 0.9": text 3.')
+    plt.close(fig)
+
+
 def test_figure_of_several_panels_joins_their_descriptions():
     fig, axes = plt.subplots(1, 2)
     plot_history({"loss": [1.0, 0.5]}, metrics="loss", axes=[axes[0]])
     plot_linear_boundary([1.0, 1.0], -1.0, [[0, 0], [2, 2]], [-1, 1], ax=axes[1], label="start")
     plot_linear_boundary([1.0, 2.0], -1.0, ax=axes[1], label="epoch 10")
-    assert description(fig) == (
-        "loss per epoch: training falling from 1 at epoch 1 to 0.5 at epoch 2. "
-        "2 points (1 of class -1, 1 of class 1), each class with its own marker; 2 decision boundary "
+    assert description(fig) == (  # each panel named by its place and title (issue 20)
+        '2 panels. Panel 1 (left), "loss": loss per epoch: training falling from 1 at epoch 1 to 0.5 at epoch 2. '
+        "Panel 2 (right): 2 points (1 of class -1, 1 of class 1), each class with its own marker; 2 decision boundary "
         "lines w·x + b = 0: start: x2 = -1 x1 + 1; epoch 10: x2 = -0.5 x1 + 0.5."
     )
     markers = {c.get_paths()[0].vertices.shape for c in axes[1].collections}

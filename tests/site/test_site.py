@@ -147,9 +147,9 @@ def test_course_site_figures_have_text_alternatives(course_site):
     assert shown, "no figure found on the lesson pages"
     assert missing == [], f"{len(missing)} figures without a text alternative (listed above)"
     described = [f.alt for f in shown]
-    assert any(alt.startswith("loss per epoch:") for alt in described), "plot_history's figures"
-    assert any(alt.startswith("Confusion matrix of") for alt in described), "plot_confusion_matrix's figure"
-    assert any(alt.startswith("Decision regions over") for alt in described), "plot_decision_boundary's figures"
+    assert any("loss per epoch:" in alt for alt in described), "plot_history's figures"
+    assert any("Confusion matrix of" in alt for alt in described), "plot_confusion_matrix's figure"
+    assert any("Decision regions over" in alt for alt in described), "plot_decision_boundary's figures"
     assert not [alt for alt in described if "could not be computed" in alt], "a figure the summary could not read"
 
 
