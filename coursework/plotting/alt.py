@@ -119,7 +119,7 @@ def description(target: Any, *, computed: bool = True) -> str | None:
 def _panel_name(ax: Any) -> str:
     """' (left), "title"' for a panel of a figure: its place in a grid of up to
     2 rows and 3 columns ("top right") and its title, each when there is one."""
-    from .summary import _plain
+    from .summary import spoken
 
     place = ""
     spec = ax.get_subplotspec() if hasattr(ax, "get_subplotspec") else None
@@ -130,7 +130,7 @@ def _panel_name(ax: Any) -> str:
             vertical = ("top", "bottom")[row] if rows == 2 else ""
             horizontal = {1: ("",), 2: ("left", "right"), 3: ("left", "middle", "right")}[cols][col]
             place = " ".join(word for word in (vertical, horizontal) if word)
-    title = _plain(", ".join(line for line in ax.get_title().splitlines() if line.strip()))
+    title = spoken(", ".join(line for line in ax.get_title().splitlines() if line.strip()))
     return (f" ({place})" if place else "") + (f', "{title}"' if title else "")
 
 

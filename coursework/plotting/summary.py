@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["summarize"]
+__all__ = ["spoken", "summarize"]
 
 #: At most this many series per Axes are described (then "and N more").
 MAX_SERIES = 8
@@ -54,7 +54,7 @@ def _count(value: float) -> str:
     return f"{round(value):,}" if float(value).is_integer() else _num(value)
 
 
-def _plain(text: str) -> str:
+def spoken(text: str) -> str:
     """A label as read aloud: one line, mathtext without its dollar signs and backslashes (``$-\\ln a$``: -ln a)."""
     if "$" in text:
         text = re.sub(r"\\([A-Za-z]+)", r"\1", text).replace("$", "")
@@ -64,7 +64,7 @@ def _plain(text: str) -> str:
 def _label(artist: Any) -> str | None:
     """The artist's legend label, or None when matplotlib made it up (``_child0``, ``_nolegend_``)."""
     text = artist.get_label()
-    return _plain(text) if isinstance(text, str) and text and not text.startswith("_") else None
+    return spoken(text) if isinstance(text, str) and text and not text.startswith("_") else None
 
 
 def _named(kind: str, label: str | None) -> str:
@@ -238,7 +238,7 @@ def _image(image: Any) -> str:
 
 
 def _axis(label: str, scale: str, letter: str) -> str | None:
-    label = _plain(label)
+    label = spoken(label)
     scale_text = {"log": "log scale", "symlog": "symmetric log scale", "logit": "logit scale"}.get(scale, "")
     if scale_text and "log" in label.lower():
         scale_text = ""  # the label says it already
@@ -280,7 +280,7 @@ def _series(ax: Any) -> list[str]:
         elif isinstance(artist, AxesImage):
             parts.append(_image(artist))
         elif isinstance(artist, Text) and artist in ax.texts and artist.get_visible() and artist.get_text().strip():
-            texts.append(_plain(artist.get_text()))
+            texts.append(spoken(artist.get_text()))
     for kind, at in straight.items():
         if at:
             values = ", ".join(_num(v) for v in sorted(set(at)))
@@ -296,7 +296,7 @@ def _series(ax: Any) -> list[str]:
 
 def _describe_axes(ax: Any) -> str | None:
     """One sentence for one Axes; None for an empty, hidden one (a spare panel)."""
-    title = _plain(" ".join(ax.get_title(loc) for loc in ("left", "center", "right")))
+    title = spoken(" ".join(ax.get_title(loc) for loc in ("left", "center", "right")))
     parts = _series(ax)
     if not parts and not title and not ax.axison:
         return None
@@ -310,7 +310,7 @@ def _describe_axes(ax: Any) -> str | None:
 
 def _figure_text(figure: Any, name: str) -> str:
     artist = getattr(figure, name, None)
-    return _plain(artist.get_text()) if artist is not None and artist.get_visible() else ""
+    return spoken(artist.get_text()) if artist is not None and artist.get_visible() else ""
 
 
 def summarize(figure: Any) -> str:
