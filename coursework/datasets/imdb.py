@@ -22,6 +22,7 @@ import pickle
 import re
 import zipfile
 from collections.abc import Iterable, Mapping
+from typing import Any
 from itertools import chain
 from pathlib import Path
 
@@ -49,6 +50,33 @@ _MARKERS = {0: "<pad>", 1: "<start>", 2: "<oov>"}
 _PUNCTUATION = re.compile(r"[!\"#$%&()*+,\-./:;<=>?@\[\\\]^_`{|}~\t\n]")
 
 Split = tuple[np.ndarray, np.ndarray]
+
+
+def _read_shuffled(path: Path, home: Any, seed: int) -> list[Split]:
+    """The archive's train and test splits, checked, each shuffled as Keras does."""
+    try:
+        arrays = load_npz(path)
+    except (zipfile.BadZipFile, pickle.UnpicklingError, ValueError, EOFError, OSError) as exc:
+        raise CorruptDatasetError(
+            f"{path} is not a readable imdb.npz archive ({type(exc).__name__}: {exc}). "
+            f"{home.fix_hint(path)}"
+        ) from exc
+    missing = {"x_train", "y_train", "x_test", "y_test"} - arrays.keys()
+    if missing:
+        raise CorruptDatasetError(f"{path} lacks the arrays {sorted(missing)}. {home.fix_hint(path)}")
+    rng = np.random.RandomState(seed)  # the same draws as Keras (the order also depends on the file)
+    splits = []
+    for split in ("train", "test"):
+        x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]
+        if len(x) != len(y) or len(x) == 0 or not np.isin(y, (0, 1)).all():
+            raise CorruptDatasetError(
+                f"{path}: x_{split} and y_{split} must be non-empty, equally long, labels 0/1. "
+                f"{home.fix_hint(path)}"
+            )
+        order = np.arange(len(x))
+        rng.shuffle(order)
+        splits.append((x[order], y[order].astype(np.int64)))
+    return splits
 
 
 def load_imdb(
@@ -104,32 +132,8 @@ def load_imdb(
         if value is not None and (not isinstance(value, (int, np.integer)) or value < 1):
             raise ValueError(f"{name} must be a positive integer or None. Got {value!r} instead.")
     path, home = fetch(_NPZ, data_home=data_home)
-    try:
-        arrays = load_npz(path)
-    except (zipfile.BadZipFile, pickle.UnpicklingError, ValueError, EOFError, OSError) as exc:
-        raise CorruptDatasetError(
-            f"{path} is not a readable imdb.npz archive ({type(exc).__name__}: {exc}). "
-            f"{home.fix_hint(path)}"
-        ) from exc
-    missing = {"x_train", "y_train", "x_test", "y_test"} - arrays.keys()
-    if missing:
-        raise CorruptDatasetError(f"{path} lacks the arrays {sorted(missing)}. {home.fix_hint(path)}")
-
-    rng = np.random.RandomState(seed)  # the same draws as Keras (the order also depends on the file)
-    splits = []
-    for split in ("train", "test"):
-        x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]
-        if len(x) != len(y) or len(x) == 0 or not np.isin(y, (0, 1)).all():
-            raise CorruptDatasetError(
-                f"{path}: x_{split} and y_{split} must be non-empty, equally long, labels 0/1. "
-                f"{home.fix_hint(path)}"
-            )
-        order = np.arange(len(x))
-        rng.shuffle(order)
-        splits.append((x[order], y[order].astype(np.int64)))
-    (x_train, y_train), (x_test, y_test) = splits
+    (x_train, y_train), (x_test, y_test) = _read_shuffled(path, home, seed)
     n_train = len(x_train)
-    del arrays, splits
 
     try:
         lengths, words = _flatten(chain(x_train, x_test), len(x_train) + len(x_test))

@@ -108,8 +108,7 @@ def _b64(data: bytes) -> str:
 
 
 def _npy(array: np.ndarray) -> str:
-    buffer = io.BytesIO()
-    np.save(buffer, array, allow_pickle=False)
+    np.save(buffer := io.BytesIO(), array, allow_pickle=False)
     return _b64(buffer.getvalue())
 
 
@@ -273,10 +272,8 @@ class _Decoder:
         if self.folder is None or type(name) is not str or not _FILE_NAME.match(name):
             raise NotGradable("malformed array file reference")
         try:  # a bare name, no symlink, no FIFO to block on; a folder given as a descriptor stays the one given
-            if isinstance(self.folder, int):
-                fd = os.open(name, _OPEN_FLAGS, dir_fd=self.folder)
-            else:
-                fd = os.open(os.path.join(self.folder, name), _OPEN_FLAGS)
+            at = isinstance(self.folder, int)
+            fd = os.open(name if at else os.path.join(self.folder, name), _OPEN_FLAGS, dir_fd=self.folder if at else None)
         except OSError:
             raise NotGradable("an array file of the answer is missing or not a plain file") from None
         with os.fdopen(fd, "rb") as fh:
