@@ -86,3 +86,26 @@ def test_the_headline_is_the_plain_main_path_and_the_tricks_are_reported_beside_
     plain = "".join(inspect.getsource(bench.variants(w)["course"]) for w in bench.WORKLOADS)
     for trick in ("steps_per_execution=", "tf.data", "sparse=True", "convert_to_tensor", "multi_hot_dataset"):
         assert trick not in plain, f"the course variant mirrors the plain main path: no {trick}"
+
+
+def test_main_path_time_sums_cell_timings_outside_the_optional_sections(tmp_path):
+    import nbformat
+
+    sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+    from main_path_time import split_seconds
+
+    def timed(source: str, start: str, end: str):
+        cell = nbformat.v4.new_code_cell(source)
+        cell.metadata["execution"] = {"iopub.execute_input": f"2026-12-04T10:00:{start}Z",
+                                      "shell.execute_reply": f"2026-12-04T10:00:{end}Z"}
+        return cell
+
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("## 1. Lesson"), timed("fit()", "00.0", "02.5"),
+        nbformat.v4.new_markdown_cell("## Under the hood (optional): speed"), timed("tricks()", "03.0", "10.0"),
+        nbformat.v4.new_markdown_cell("## 8. Exercises"), timed("answer()", "11.0", "11.5"),
+        nbformat.v4.new_code_cell("never_run()"),
+    ])
+    path = tmp_path / "01_x.ipynb"
+    nbformat.write(notebook, path)
+    assert split_seconds(path) == (3.0, 7.0)
