@@ -57,7 +57,7 @@ class JudgeSession:
         self._attach(self.proc.stdout, self.proc.stdin, limits)  # type: ignore[arg-type]
 
     @classmethod
-    def connect(cls, path: str, limits: Limits, evidence: str | None, wait: float = 60.0) -> JudgeSession:
+    def connect(cls, path: str, limits: Limits, evidence: str | None, wait: float = 10.0) -> JudgeSession:
         """A judge forked for this submission by the warm judge server at
         ``path`` (:mod:`.server`), handed the kernel's folder ``evidence`` as a
         directory descriptor; waits up to ``wait`` s for the server to listen.

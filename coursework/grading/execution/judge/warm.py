@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import weakref
 from collections.abc import Mapping
 from pathlib import Path
@@ -34,6 +35,9 @@ from ..sandbox import JUDGE_UID_OFFSET, bwrap_argv, fresh_uid, kernel_environmen
 from ..spec import Limits, SandboxSpec
 
 __all__ = ["WarmJudge", "judge_environment", "warm_judge"]
+
+#: Seconds a new server may take to import what checks use and listen.
+READY_TIMEOUT = 120.0
 
 
 def judge_environment(sandbox: SandboxSpec | None, extra: Mapping[str, str]) -> dict[str, str]:
@@ -61,6 +65,16 @@ class WarmJudge:
                                      stderr=subprocess.DEVNULL, env=env, start_new_session=True)
         weakref.finalize(self, _close, self.proc, self.folder)
 
+    def ready(self, timeout: float = READY_TIMEOUT) -> bool:
+        """Wait until the server listens (its socket exists); False when it
+        exited or did not get there in ``timeout`` s."""
+        deadline = time.monotonic() + timeout
+        while self.alive and time.monotonic() < deadline:
+            if os.path.exists(self.socket):
+                return True
+            time.sleep(0.1)
+        return False
+
     @property
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -85,14 +99,24 @@ _local = threading.local()
 
 def warm_judge(sandbox: SandboxSpec | None, limits: Limits, extra_env: Mapping[str, str]) -> str | None:
     """The socket of this thread's judge server for these jobs (started on
-    first use), or None when warm judges are off (see the module doc)."""
+    first use), or None when warm judges are off (see the module doc) or the
+    server could not start (then each submission starts its own judge)."""
     if os.environ.get(WARM_ENV, "1") == "0" or not hasattr(os, "fork") or not hasattr(socket, "send_fds"):
         return None
     key = json.dumps([None if sandbox is None else sandbox.to_json(), limits.to_json(), dict(extra_env)],
                      sort_keys=True)
     judge = getattr(_local, "judge", None)
+    if judge is not None and judge[0] == key and judge[1] is None:
+        return None  # a server for these jobs failed to start in this thread: judges per submission
     if judge is None or judge[0] != key or not judge[1].alive:
-        if judge is not None:
+        if judge is not None and judge[1] is not None:
             judge[1].close()
-        judge = _local.judge = (key, WarmJudge(sandbox, limits, judge_environment(sandbox, extra_env)))
-    return judge[1].socket
+        try:
+            server: WarmJudge | None = WarmJudge(sandbox, limits, judge_environment(sandbox, extra_env))
+        except OSError:  # no bwrap, or no fork here
+            server = None
+        if server is not None and not server.ready():
+            server.close()
+            server = None
+        judge = _local.judge = (key, server)
+    return None if judge[1] is None else judge[1].socket

@@ -23,6 +23,7 @@ LIMITS = Limits(cell_timeout=30)
 def server():
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     warm = WarmJudge(None, LIMITS, env)
+    assert warm.ready()
     yield warm
     warm.close()
     assert not os.path.exists(warm.folder)
@@ -103,3 +104,16 @@ def test_a_fifo_in_place_of_an_array_file_is_refused_without_blocking(server, tm
     done = session.test("answer(1)", ask)
     assert (done["status"], done["ename"]) == ("error", "NotGradable") and time.monotonic() - start < 20, done
     session.close()
+
+
+@pytest.mark.parametrize("bwrap", ["/nonexistent/bwrap", "/bin/false"])
+def test_a_server_that_cannot_start_means_a_judge_per_submission(bwrap, monkeypatch):
+    from coursework.grading.execution.judge import warm
+    from coursework.grading.execution.spec import SandboxSpec
+
+    monkeypatch.setattr(warm, "_local", type(warm._local)())
+    sandbox = SandboxSpec(bwrap=bwrap)
+    start = time.monotonic()
+    assert warm.warm_judge(sandbox, LIMITS, {}) is None
+    assert warm.warm_judge(sandbox, LIMITS, {}) is None  # not tried again for the same jobs
+    assert time.monotonic() - start < 15
