@@ -55,10 +55,11 @@ def _count(value: float) -> str:
 
 
 def spoken(text: str) -> str:
-    """A label as read aloud: one line, mathtext without its dollar signs and backslashes (``$-\\ln a$``: -ln a)."""
+    """A label as read aloud: one line (its lines joined by commas), mathtext without its dollar signs and backslashes (``$-\\ln a$``: -ln a)."""
     if "$" in text:
         text = re.sub(r"\\([A-Za-z]+)", r"\1", text).replace("$", "")
-    return " ".join(text.split())
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return ", ".join(line for line in lines if line)  # a two-line title reads as two phrases
 
 
 def _label(artist: Any) -> str | None:

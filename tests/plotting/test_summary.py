@@ -123,3 +123,10 @@ def test_the_display_hook_survives_a_figure_it_cannot_read(ax, monkeypatch):
     text, metadata = figure_mimebundle(ax.figure)
     expected = "A figure (its text alternative could not be computed: RuntimeError)."
     assert (text["text/plain"], metadata["image/png"]["alt"]) == (expected, expected)
+
+
+def test_a_two_line_title_reads_as_two_phrases():
+    from coursework.plotting.summary import spoken
+
+    assert spoken("petals\ndeck 004's weights") == "petals, deck 004's weights"
+    assert spoken("$-\\ln a$ loss\n\n  per   epoch ") == "-ln a loss, per epoch"
