@@ -33,6 +33,7 @@ import weakref
 from typing import Any
 
 from ...config import WARM_ENV
+from .servers import end_server
 
 __all__ = ["WARM_ENV", "WarmWorker", "warm_worker"]
 
@@ -106,7 +107,7 @@ class WarmWorker:
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True,
         )
         self._buffer = b""
-        weakref.finalize(self, _close, self.proc)
+        weakref.finalize(self, end_server, self.proc)
 
     def start(self, spec: str, log: str, env: dict[str, str]) -> int:
         """Fork a worker for ``spec``; returns its pid."""
@@ -141,16 +142,6 @@ class WarmWorker:
     @property
     def alive(self) -> bool:
         return self.proc.poll() is None
-
-
-def _close(proc: subprocess.Popen) -> None:
-    try:
-        if proc.stdin is not None:
-            proc.stdin.close()
-        proc.wait(timeout=10)
-    except (OSError, subprocess.TimeoutExpired):
-        proc.kill()
-        proc.wait()
 
 
 _local = threading.local()

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from ....config import WARM_ENV
 from ..sandbox import JUDGE_UID_OFFSET, bwrap_argv, fresh_uid, kernel_environment, shim_argv, write_etc
+from ..servers import end_server
 from ..spec import Limits, SandboxSpec
 
 __all__ = ["WarmJudge", "judge_environment", "warm_judge"]
@@ -84,13 +85,7 @@ class WarmJudge:
 
 
 def _close(proc: subprocess.Popen, folder: Path) -> None:
-    try:
-        if proc.stdin is not None:
-            proc.stdin.close()
-        proc.wait(timeout=10)
-    except (OSError, subprocess.TimeoutExpired):
-        proc.kill()
-        proc.wait()
+    end_server(proc)
     shutil.rmtree(folder, ignore_errors=True)
 
 
