@@ -22,14 +22,13 @@ import pickle
 import re
 import zipfile
 from collections.abc import Iterable, Mapping
-from typing import Any
 from itertools import chain
 from pathlib import Path
 
 import numpy as np
 
 from ..exceptions import CorruptDatasetError
-from ._cache import RemoteFile, fetch
+from ._cache import DataHome, RemoteFile, fetch
 from ._npz import load_npz
 
 __all__ = ["load_imdb", "get_word_index", "decode_review", "encode_review"]
@@ -52,7 +51,7 @@ _PUNCTUATION = re.compile(r"[!\"#$%&()*+,\-./:;<=>?@\[\\\]^_`{|}~\t\n]")
 Split = tuple[np.ndarray, np.ndarray]
 
 
-def _read_shuffled(path: Path, home: Any, seed: int) -> list[Split]:
+def _read_shuffled(path: Path, home: DataHome, seed: int) -> list[Split]:
     """The archive's train and test splits, checked, each shuffled as Keras does."""
     try:
         arrays = load_npz(path)

@@ -64,7 +64,7 @@ class WarmJudge:
             argv = bwrap_argv(sandbox, runtime=self.folder, etc=etc, limits=limits) + shim_argv(sandbox, limits) + argv
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL, env=env, start_new_session=True)
-        weakref.finalize(self, _close, self.proc, self.folder)
+        self.close = weakref.finalize(self, _close, self.proc, self.folder)  # once, or at collection
 
     def ready(self, timeout: float = READY_TIMEOUT) -> bool:
         """Wait until the server listens (its socket exists); False when it
@@ -79,10 +79,6 @@ class WarmJudge:
     @property
     def alive(self) -> bool:
         return self.proc.poll() is None
-
-    def close(self) -> None:
-        _close(self.proc, self.folder)
-
 
 def _close(proc: subprocess.Popen, folder: Path) -> None:
     end_server(proc)
